@@ -1,0 +1,211 @@
+"""Plans as JSON (contract section 3) and as CSV for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..model import PLAN_FORMAT, Deployment, Instance, Measures, Plan, Scenario
+from .errors import InputError
+from .scenario_file import read_data
+
+_KNOWN = {
+    "format",
+    "scenario",
+    "status",
+    "objective",
+    "bound",
+    "deployments",
+    "solver",
+}
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as the contract's JSON structure, deployments in order."""
+    out: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "scenario": plan.scenario,
+        "status": plan.status,
+    }
+    if plan.objective is not None:
+        out["objective"] = plan.objective.as_dict()
+    if plan.bound is not None:
+        out["bound"] = {"primary": plan.bound}
+    out["deployments"] = [
+        {
+            "unit": d.unit,
+            "requirement": d.requirement,
+            "start": d.start.isoformat(),
+            "end": d.end.isoformat(),
+            "fixed": d.fixed,
+        }
+        for d in plan.sorted_deployments()
+    ]
+    out["solver"] = plan.solver
+    out.update(plan.extra)
+    return out
+
+
+def dumps_plan(plan: Plan) -> str:
+    return json.dumps(plan_to_dict(plan), indent=2) + "\n"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a crash never leaves half a plan
+    over the planner's previous one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def write_plan(plan: Plan, path: str | Path) -> None:
+    write_text_atomic(Path(path), dumps_plan(plan))
+
+
+def plan_from_dict(data: Any, file: str = "(plan)") -> Plan:
+    """Read the contract's plan structure; extra keys are kept."""
+    if not isinstance(data, dict):
+        raise InputError(
+            file,
+            "(top level)",
+            "a plan must be a JSON object",
+            "give a plan written by 'rotaplan solve'",
+        )
+    rows = data.get("deployments")
+    if not isinstance(rows, list):
+        raise InputError(
+            file,
+            "deployments",
+            "missing or not a list",
+            "give a list of deployments",
+        )
+    deployments = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise InputError(
+                file,
+                f"deployments[{i}]",
+                "not an object",
+                "write {unit, requirement, start, end}",
+            )
+        for key in ("unit", "requirement", "start", "end"):
+            if key not in row:
+                raise InputError(
+                    file,
+                    f"deployments[{i}].{key}",
+                    "missing",
+                    f"add '{key}'",
+                )
+        values = {}
+        for key in ("start", "end"):
+            try:
+                values[key] = date.fromisoformat(str(row[key]))
+            except ValueError:
+                raise InputError(
+                    file,
+                    f"deployments[{i}].{key}",
+                    f"{row[key]!r} is not a date",
+                    "write the date as YYYY-MM-DD",
+                ) from None
+        deployments.append(
+            Deployment(
+                unit=str(row["unit"]),
+                requirement=str(row["requirement"]),
+                start=values["start"],
+                end=values["end"],
+                fixed=bool(row.get("fixed", False)),
+            )
+        )
+    objective = None
+    if isinstance(data.get("objective"), dict):
+        o = data["objective"]
+        try:
+            objective = Measures(
+                weighted_gap_days=float(o.get("weighted_gap_days", 0)),
+                gap_days=int(o.get("gap_days", 0)),
+                exercise_gap_days=int(o.get("exercise_gap_days", 0)),
+                substitution_penalty=float(o.get("substitution_penalty", 0)),
+                deployments=int(o.get("deployments", 0)),
+            )
+        except (TypeError, ValueError):
+            raise InputError(
+                file,
+                "objective",
+                "holds a value that is not a number",
+                "remove 'objective' or correct it",
+            ) from None
+    bound = None
+    if isinstance(data.get("bound"), dict) and "primary" in data["bound"]:
+        bound = float(data["bound"]["primary"])
+    return Plan(
+        scenario=str(data.get("scenario", "")),
+        deployments=deployments,
+        status=str(data.get("status", "feasible")),
+        objective=objective,
+        bound=bound,
+        solver=dict(data.get("solver") or {}),
+        extra={k: v for k, v in data.items() if k not in _KNOWN},
+    )
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan JSON file; bad input raises ``InputError``."""
+    path = Path(path)
+    return plan_from_dict(read_data(path), str(path))
+
+
+CSV_COLUMNS = (
+    "unit",
+    "capability",
+    "requirement",
+    "site",
+    "start",
+    "end",
+    "days_on_site",
+    "dwell_before_days",
+    "fixed",
+)
+
+
+def plan_to_csv(scenario: Scenario, plan: Plan) -> str:
+    """One row per deployment, in order of start.
+
+    ``dwell_before_days`` is the days the unit spent at home before
+    leaving for this deployment: since its previous deployment in the
+    plan, else since ``last_return``; empty when neither is known.
+    """
+    inst = Instance.from_scenario(scenario)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    previous_return: dict[str, int] = {
+        u.id: u.last_return
+        for u in inst.units.values()
+        if u.last_return is not None
+    }
+    for d in plan.sorted_deployments():
+        unit = inst.units.get(d.unit)
+        req = inst.requirements.get(d.requirement)
+        transit = unit.policy.transit_days if unit else 0
+        leave = inst.day(d.start) - transit
+        before = previous_return.get(d.unit)
+        writer.writerow(
+            [
+                d.unit,
+                unit.capability if unit else "",
+                d.requirement,
+                req.site if req else "",
+                d.start.isoformat(),
+                d.end.isoformat(),
+                d.days,
+                "" if before is None else leave - before,
+                "yes" if d.fixed else "no",
+            ]
+        )
+        previous_return[d.unit] = inst.day(d.end) + transit
+    return buffer.getvalue()
