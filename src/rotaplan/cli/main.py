@@ -1,0 +1,308 @@
+"""The ``rotaplan`` command line: a thin layer over the public API."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..analyze.check import RULES, CheckResult, check
+from ..io import (
+    InputError,
+    dumps_plan,
+    load_plan,
+    load_scenario,
+    plan_to_csv,
+    write_text_atomic,
+)
+from ..model import Plan, Scenario
+from ..solve import METHODS, Progress, Result, solve
+from .progress import SolveProgress
+
+app = typer.Typer(
+    name="rotaplan",
+    help="Plans that provably keep a persistent presence with rotating units.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+T = TypeVar("T")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Bad input becomes a message and exit status 2, never a traceback."""
+    try:
+        yield
+    except InputError as exc:
+        for line in exc.lines():
+            err.print(f"[red]error:[/red] {line}", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _load(path: Path) -> Scenario:
+    with user_errors():
+        return load_scenario(path)
+
+
+def _load_plan(path: Path) -> Plan:
+    with user_errors():
+        return load_plan(path)
+
+
+def _writable(path: Path | None, what: str) -> None:
+    """Refuse an output path we cannot write before any work is done."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise _bad(str(path), what, "is a folder", "name a file to write")
+    parent = path.parent if str(path.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise _bad(str(path), what, "its folder is a file", "fix the path")
+
+
+def _bad(file: str, path: str, message: str, fix: str) -> typer.Exit:
+    err.print(
+        f"[red]error:[/red] {file}: {path}: {message} (fix: {fix})",
+        soft_wrap=True,
+    )
+    return typer.Exit(2)
+
+
+def required_unit_days(scenario: Scenario) -> int:
+    """Unit-days of presence the requirements ask for in the horizon."""
+    h = scenario.horizon
+    total = 0
+    for r in scenario.requirements:
+        lo, hi = max(r.start, h.start), min(r.end, h.end)
+        total += r.count * max(0, (hi - lo).days)
+    return total
+
+
+def summary_table(
+    scenario: Scenario, plan: Plan, result: CheckResult
+) -> Table:
+    m = result.measures
+    required = required_unit_days(scenario)
+    kept = 100.0 if required == 0 else 100.0 * (1 - m.gap_days / required)
+    units = {d.unit for d in plan.deployments}
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("scenario", scenario.name)
+    table.add_row("status", plan.status)
+    table.add_row("presence kept", f"{kept:.2f} % of {required:,} unit-days")
+    table.add_row(
+        "gap days",
+        f"{m.gap_days:,} (weighted {m.weighted_gap_days:,.1f})",
+    )
+    table.add_row("exercise gap days", f"{m.exercise_gap_days:,}")
+    table.add_row("deployments", f"{m.deployments:,} planned + fixed")
+    table.add_row("units used", f"{len(units):,} of {len(scenario.units):,}")
+    if m.substitution_penalty:
+        table.add_row("substitution penalty", f"{m.substitution_penalty:,.1f}")
+    if plan.bound is not None:
+        table.add_row("proved bound", f"{plan.bound:,.1f} (primary objective)")
+    seconds = plan.solver.get("seconds")
+    if seconds is not None:
+        table.add_row("solve time", f"{seconds:.2f} s ({plan.solver['name']})")
+    return table
+
+
+@app.command("solve")
+def solve_command(
+    scenario_file: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="YAML or JSON scenario")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="plan file (default: stdout)"),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, help="seconds the search may take")
+    ] = 60.0,
+    method: Annotated[
+        str, typer.Option(help=f"planner: {', '.join(METHODS)}")
+    ] = METHODS[-1],
+    threads: Annotated[
+        int | None, typer.Option(min=1, help="search workers")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    keep: Annotated[
+        Path | None,
+        typer.Option(help="published plan to change as little as possible"),
+    ] = None,
+    csv: Annotated[
+        Path | None, typer.Option(help="also write the plan as CSV")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="no summary, no progress")
+    ] = False,
+) -> None:
+    """Plan a scenario and write the plan (contract section 3)."""
+    if method not in METHODS:
+        raise _bad(
+            "--method",
+            "method",
+            f"unknown method {method!r}",
+            f"use one of {', '.join(METHODS)}",
+        )
+    scenario = _load(scenario_file)
+    published = _load_plan(keep) if keep is not None else None
+    _writable(output, "output")
+    _writable(csv, "csv")
+    bar = None if quiet else SolveProgress(err, time_limit)
+    result = _run(
+        lambda cb: solve(
+            scenario,
+            method=method,
+            time_limit=time_limit,
+            threads=threads,
+            seed=seed,
+            keep=published,
+            progress=cb,
+            interruptible=True,
+        ),
+        bar,
+    )
+    plan = result.plan
+    text = dumps_plan(plan)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)
+    if csv is not None:
+        write_text_atomic(csv, plan_to_csv(scenario, plan))
+    if not quiet:
+        err.print(summary_table(scenario, plan, result.check))
+        _print_changes(result)
+        _print_explanations(plan)
+        if output is not None:
+            err.print(f"plan written to {output}")
+
+
+def _run(
+    job: Callable[[Callable[[Progress], None] | None], Result],
+    bar: SolveProgress | None,
+) -> Result:
+    if bar is None:
+        return job(None)
+    with bar:
+        return job(bar.update)
+
+
+def _print_changes(result: Result) -> None:
+    changes = result.details.get("changes")
+    if not changes:
+        return
+    err.print(
+        f"against the published plan: {changes.get('kept', 0)} kept, "
+        f"{len(changes.get('moved', []))} moved, "
+        f"{len(changes.get('removed', []))} removed, "
+        f"{len(changes.get('added', []))} added"
+    )
+
+
+def _print_explanations(plan: Plan) -> None:
+    for item in plan.extra.get("explanations", []):
+        err.print(f"[yellow]gap[/yellow] {item.get('text', item)}")
+
+
+@app.command("check")
+def check_command(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO")],
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN")],
+) -> None:
+    """Check a plan: every broken rule (H1..H8) and the measures.
+
+    Exit status 0 when valid, 1 when a rule is broken, 2 on bad input.
+    """
+    scenario = _load(scenario_file)
+    plan = _load_plan(plan_file)
+    result = check(scenario, plan)
+    for v in result.violations:
+        out.print(f"{v.rule} {RULES[v.rule]}: {v}", soft_wrap=True)
+    m = result.measures
+    for key, value in m.as_dict().items():
+        out.print(f"{key}: {value:g}")
+    if result.violations:
+        out.print(f"INVALID: {len(result.violations)} rule violation(s)")
+        raise typer.Exit(1)
+    out.print("VALID")
+
+
+@app.command("export")
+def export_command(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO")],
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="CSV file")
+    ] = None,
+) -> None:
+    """Export a plan as CSV: one row per deployment."""
+    scenario = _load(scenario_file)
+    plan = _load_plan(plan_file)
+    _writable(output, "output")
+    text = plan_to_csv(scenario, plan)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[
+        Path, typer.Argument(help="where to write the starter scenario")
+    ] = Path("scenario.yaml"),
+    force: Annotated[
+        bool, typer.Option(help="overwrite an existing file")
+    ] = False,
+) -> None:
+    """Write a commented starter scenario to edit."""
+    if path.exists() and not force:
+        raise _bad(
+            str(path),
+            "(file)",
+            "already exists",
+            "choose another name or pass --force",
+        )
+    text = (
+        resources.files("rotaplan")
+        .joinpath("templates/starter.yaml")
+        .read_text(encoding="utf-8")
+    )
+    write_text_atomic(path, text)
+    err.print(
+        f"wrote {path}; edit it, then run: rotaplan solve {path} -o plan.json"
+    )
+
+
+_EXTRA_COMMANDS: list[str] = []
+
+
+def _register_extra_commands() -> None:
+    """Commands that live in their own modules register themselves."""
+    import importlib
+
+    for name in _EXTRA_COMMANDS:
+        module: Any = importlib.import_module(f"{__package__}.{name}")
+        module.register(app)
+
+
+_register_extra_commands()
+
+
+def main() -> None:
+    """Entry point of the ``rotaplan`` script."""
+    app()
