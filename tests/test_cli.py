@@ -1,0 +1,294 @@
+"""The command line end to end, through a subprocess, as a planner runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rotaplan import check, load_plan, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "lithuania.yaml"
+CLI = Path(sys.executable).with_name("rotaplan")
+
+
+def run(
+    *args: str | Path, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(CLI), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+GOOD = """\
+name: tiny
+horizon: {start: 2025-01-01, end: 2026-01-01}
+sites: [{id: s1, capacity_troops: 1000}]
+units:
+  - {id: u1, capability: armor, troops: 500}
+  - {id: u2, capability: armor, troops: 500}
+requirements:
+  - {id: r1, site: s1, capability: armor, start: 2025-01-01,
+     end: 2026-01-01}
+"""
+
+
+def test_solve_then_check_the_bundled_example(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    csv_file = tmp_path / "plan.csv"
+    solved = run(
+        "solve",
+        EXAMPLE,
+        "-o",
+        plan_file,
+        "--csv",
+        csv_file,
+        "--time-limit",
+        "20",
+        "--seed",
+        "1",
+    )
+    assert solved.returncode == 0, solved.stderr
+    assert "presence kept" in solved.stderr
+    data = json.loads(plan_file.read_text())
+    assert data["format"] == "rotaplan-plan/1"
+    assert data["status"] in ("optimal", "feasible")
+    scenario = load_scenario(EXAMPLE)
+    verdict = check(scenario, load_plan(plan_file))
+    assert verdict.valid
+    # The plan's own objective is the checker's measures.
+    assert data["objective"] == verdict.measures.as_dict()
+    checked = run("check", EXAMPLE, plan_file)
+    assert checked.returncode == 0, checked.stdout
+    assert "VALID" in checked.stdout
+    rows = csv_file.read_text().splitlines()
+    assert rows[0].startswith("unit,capability,requirement,site,start,end")
+    assert len(rows) == 1 + len(data["deployments"])
+
+
+def test_solve_writes_the_plan_to_stdout_without_output(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    solved = run("solve", scenario, "--method", "greedy", "-q")
+    assert solved.returncode == 0, solved.stderr
+    assert json.loads(solved.stdout)["scenario"] == "tiny"
+
+
+def test_check_reports_broken_rules_with_status_1(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    plan = {
+        "format": "rotaplan-plan/1",
+        "scenario": "tiny",
+        "deployments": [
+            # 400 days on site: more than the built-in 270 (H2).
+            {
+                "unit": "u1",
+                "requirement": "r1",
+                "start": "2025-01-01",
+                "end": "2026-01-01",
+            },
+            # A unit nobody declared (H1).
+            {
+                "unit": "ghost",
+                "requirement": "r1",
+                "start": "2025-02-01",
+                "end": "2025-06-01",
+            },
+        ],
+    }
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    checked = run("check", scenario, plan_file)
+    assert checked.returncode == 1
+    assert "H2" in checked.stdout
+    assert "H1" in checked.stdout
+    assert "ghost" in checked.stdout
+    assert "INVALID" in checked.stdout
+
+
+def test_init_writes_a_scenario_that_solves(tmp_path: Path) -> None:
+    made = run("init", "scenario.yaml", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    text = (tmp_path / "scenario.yaml").read_text()
+    assert "#" in text  # commented for the planner
+    solved = run(
+        "solve",
+        "scenario.yaml",
+        "-o",
+        "plan.json",
+        "--time-limit",
+        "10",
+        cwd=tmp_path,
+    )
+    assert solved.returncode == 0, solved.stderr
+    checked = run("check", "scenario.yaml", "plan.json", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    again = run("init", "scenario.yaml", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+    assert (tmp_path / "scenario.yaml").read_text() == text
+
+
+def test_export_writes_one_row_per_deployment(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    plan_file = tmp_path / "plan.json"
+    assert (
+        run(
+            "solve", scenario, "-o", plan_file, "--method", "greedy", "-q"
+        ).returncode
+        == 0
+    )
+    exported = run("export", scenario, plan_file)
+    assert exported.returncode == 0
+    deployments = json.loads(plan_file.read_text())["deployments"]
+    assert len(exported.stdout.splitlines()) == 1 + len(deployments)
+
+
+def _bomb() -> str:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 10):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(
+            f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},"
+            f"*{prev},*{prev},*{prev},*{prev},*{prev}]"
+        )
+    return "\n".join(lines) + "\n"
+
+
+BAD_INPUTS = {
+    "unknown key": (
+        GOOD.replace("name: tiny", "name: tiny\ncolour: red"),
+        "colour",
+    ),
+    "missing id": (
+        GOOD.replace("{id: u2, ", "{"),
+        "units[1].id",
+    ),
+    "duplicate id": (GOOD.replace("id: u2", "id: u1"), "units[1].id"),
+    "unknown site": (
+        GOOD.replace("site: s1", "site: nowhere"),
+        "requirements[0].site",
+    ),
+    "unknown capability": (
+        GOOD + "substitutions: [{capability: armor, by: cavalry}]\n",
+        "substitutions[0].by",
+    ),
+    "unknown unit": (
+        GOOD + "fixed: [{unit: u9, requirement: r1, start: 2025-01-01,"
+        " end: 2025-05-01}]\n",
+        "fixed[0].unit",
+    ),
+    "unknown requirement": (
+        GOOD + "fixed: [{unit: u1, requirement: r9, start: 2025-01-01,"
+        " end: 2025-05-01}]\n",
+        "fixed[0].requirement",
+    ),
+    "end not after start": (
+        GOOD.replace("end: 2026-01-01}\n", "end: 2025-01-01}\n"),
+        "requirements[0]",
+    ),
+    "zero troops": (
+        GOOD.replace("troops: 500}", "troops: 0}", 1),
+        "units[0].troops",
+    ),
+    "negative troops": (
+        GOOD.replace("troops: 500}", "troops: -5}", 1),
+        "units[0].troops",
+    ),
+    "impossible date": (
+        GOOD.replace(
+            "start: 2025-01-01, end: 2026", "start: 2024-02-30, end: 2026"
+        ),
+        "horizon.start",
+    ),
+    "empty file": ("", "empty"),
+    "top level not a mapping": ("- a\n- b\n", "mapping"),
+    "alias bomb": (_bomb(), "aliases"),
+    "max below min": (
+        GOOD + "defaults: {min_deployment_days: 200,"
+        " max_deployment_days: 100}\n",
+        "defaults.max_deployment_days",
+    ),
+    "fixed deployments too close": (
+        GOOD + "fixed:\n"
+        "  - {unit: u1, requirement: r1, start: 2025-01-01,"
+        " end: 2025-04-01}\n"
+        "  - {unit: u1, requirement: r1, start: 2025-05-01,"
+        " end: 2025-08-01}\n",
+        "H3",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_scenario_gets_status_2_and_writes_nothing(
+    case: str, tmp_path: Path
+) -> None:
+    text, expected = BAD_INPUTS[case]
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(text)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text("previous plan\n")
+    solved = run("solve", scenario, "-o", plan_file, "--time-limit", "5")
+    assert solved.returncode == 2
+    assert "Traceback" not in solved.stderr
+    assert "bad.yaml" in solved.stderr
+    assert expected in solved.stderr
+    assert "fix:" in solved.stderr
+    # Nothing is written and nothing is lost.
+    assert plan_file.read_text() == "previous plan\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bad.yaml",
+        "plan.json",
+    ]
+    checked = run("check", scenario, plan_file)
+    assert checked.returncode == 2
+
+
+def test_oversized_scenario_is_refused(tmp_path: Path) -> None:
+    scenario = tmp_path / "big.yaml"
+    padding = "# " + "x" * 1000 + "\n"
+    with scenario.open("w") as f:
+        f.write(GOOD)
+        for _ in range(21 * 1024):
+            f.write(padding)
+    solved = run("solve", scenario)
+    assert solved.returncode == 2
+    assert "over the limit" in solved.stderr
+    assert "Traceback" not in solved.stderr
+
+
+def test_bad_plan_file_gets_status_2(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text('{"deployments": [{"unit": "u1"}]}')
+    checked = run("check", scenario, plan_file)
+    assert checked.returncode == 2
+    assert "deployments[0].requirement" in checked.stderr
+
+
+def test_json_scenario_solves_like_yaml(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(GOOD)
+    data = json.loads(json.dumps(data, default=str))
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(data))
+    plan_file = tmp_path / "plan.json"
+    solved = run("solve", scenario, "-o", plan_file, "--method", "greedy")
+    assert solved.returncode == 0, solved.stderr
+    assert run("check", scenario, plan_file).returncode == 0
