@@ -292,3 +292,43 @@ def test_json_scenario_solves_like_yaml(tmp_path: Path) -> None:
     solved = run("solve", scenario, "-o", plan_file, "--method", "greedy")
     assert solved.returncode == 0, solved.stderr
     assert run("check", scenario, plan_file).returncode == 0
+
+
+def test_size_answers_the_rotation_question() -> None:
+    # 270-day tours, dwell 2, 21-day transit, 10-day handover: a cycle
+    # of 270 + 2*21 + 540 = 852 days gives 260 counting days, so
+    # ceil(852 / 260) = 4 units keep one on site.
+    sized = run(
+        "size",
+        "--tour-days",
+        "270",
+        "--dwell-ratio",
+        "2",
+        "--transit-days",
+        "21",
+        "--handover-days",
+        "10",
+    )
+    assert sized.returncode == 0, sized.stderr
+    assert "4 units" in sized.stdout
+    assert "852" in sized.stdout
+    assert "30.5%" in sized.stdout  # 260 / 852 of its time counts
+
+
+def test_size_of_a_scenario_lists_each_capability() -> None:
+    sized = run("size", EXAMPLE, "--json")
+    assert sized.returncode == 0, sized.stderr
+    data = json.loads(sized.stdout)
+    capabilities = {c["capability"]: c for c in data["capabilities"]}
+    assert set(capabilities) == {
+        "armored-battalion",
+        "field-artillery-battery",
+    }
+    assert capabilities["armored-battalion"]["units_needed"] == 4
+
+
+def test_size_refuses_an_impossible_policy() -> None:
+    sized = run("size", "--tour-days", "5", "--handover-days", "10")
+    assert sized.returncode == 2
+    assert "handover" in sized.stderr
+    assert "Traceback" not in sized.stderr

@@ -13,7 +13,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..analyze.check import RULES, CheckResult, check
+from ..analyze import (
+    RULES,
+    CheckResult,
+    ScenarioSizing,
+    Sizing,
+    check,
+    explain_gaps,
+    rotation_multiplier,
+    size_scenario,
+)
 from ..io import (
     InputError,
     dumps_plan,
@@ -22,7 +31,8 @@ from ..io import (
     plan_to_csv,
     write_text_atomic,
 )
-from ..model import Plan, Scenario
+from ..model import Plan, Policy, Scenario
+from ..model.scenario import BUILTIN_POLICY
 from ..solve import METHODS, Progress, Result, solve
 from .progress import SolveProgress
 
@@ -176,6 +186,9 @@ def solve_command(
         bar,
     )
     plan = result.plan
+    explanations = explain_gaps(scenario, plan, result.check)
+    if explanations:
+        plan.extra["explanations"] = [e.to_dict() for e in explanations]
     text = dumps_plan(plan)
     if output is None:
         sys.stdout.write(text)
@@ -186,7 +199,8 @@ def solve_command(
     if not quiet:
         err.print(summary_table(scenario, plan, result.check))
         _print_changes(result)
-        _print_explanations(plan)
+        for explanation in explanations:
+            err.print(f"[yellow]gap[/yellow] {explanation}", soft_wrap=True)
         if output is not None:
             err.print(f"plan written to {output}")
 
@@ -213,11 +227,6 @@ def _print_changes(result: Result) -> None:
     )
 
 
-def _print_explanations(plan: Plan) -> None:
-    for item in plan.extra.get("explanations", []):
-        err.print(f"[yellow]gap[/yellow] {item.get('text', item)}")
-
-
 @app.command("check")
 def check_command(
     scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO")],
@@ -239,6 +248,140 @@ def check_command(
         out.print(f"INVALID: {len(result.violations)} rule violation(s)")
         raise typer.Exit(1)
     out.print("VALID")
+
+
+@app.command("size")
+def size_command(
+    scenario_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[SCENARIO]",
+            help="size every capability of a scenario; without it, size "
+            "one persistent requirement under the policy options",
+        ),
+    ] = None,
+    tour_days: Annotated[
+        int | None,
+        typer.Option(help="days on site per tour (default: the best)"),
+    ] = None,
+    transit_days: Annotated[int, typer.Option(min=0)] = int(
+        BUILTIN_POLICY["transit_days"]
+    ),
+    handover_days: Annotated[int, typer.Option(min=0)] = int(
+        BUILTIN_POLICY["handover_days"]
+    ),
+    min_deployment_days: Annotated[int, typer.Option(min=1)] = int(
+        BUILTIN_POLICY["min_deployment_days"]
+    ),
+    max_deployment_days: Annotated[int, typer.Option(min=1)] = int(
+        BUILTIN_POLICY["max_deployment_days"]
+    ),
+    dwell_ratio: Annotated[float, typer.Option(min=0)] = float(
+        BUILTIN_POLICY["dwell_ratio"]
+    ),
+    min_dwell_days: Annotated[int, typer.Option(min=0)] = int(
+        BUILTIN_POLICY["min_dwell_days"]
+    ),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="machine-readable output")
+    ] = False,
+) -> None:
+    """How many units one persistent requirement ties up.
+
+    Example: 270-day tours, dwell ratio 2, 21-day transit and 10-day
+    handover need 4 units in the cycle to keep 1 on site.
+    """
+    if scenario_file is not None:
+        sizing = size_scenario(_load(scenario_file))
+        if as_json:
+            out.print_json(data=sizing.to_dict())
+        else:
+            _print_scenario_sizing(sizing)
+        return
+    policy = Policy(
+        transit_days=transit_days,
+        handover_days=handover_days,
+        min_deployment_days=min_deployment_days,
+        max_deployment_days=max_deployment_days,
+        dwell_ratio=dwell_ratio,
+        min_dwell_days=min_dwell_days,
+    )
+    if tour_days is not None:
+        policy = policy.model_copy(
+            update={
+                "min_deployment_days": min(min_deployment_days, tour_days),
+                "max_deployment_days": max(max_deployment_days, tour_days),
+            }
+        )
+    try:
+        one = rotation_multiplier(policy, tour_days)
+    except ValueError as exc:
+        raise _bad("size", "policy options", str(exc), "see --help") from None
+    if as_json:
+        out.print_json(data=one.to_dict())
+    else:
+        _print_sizing(one)
+
+
+def _print_sizing(one: Sizing) -> None:
+    out.print(
+        f"[bold]{one.units_needed} units[/bold] in the cycle keep one on site."
+    )
+    out.print(f"  tour on site D = {one.tour_days} days")
+    out.print(
+        f"  cycle = D + 2 x transit + dwell = {one.tour_days} + "
+        f"2 x {one.transit_days} + {one.dwell_days} = {one.cycle_days} days"
+    )
+    out.print(
+        f"  counting per tour = D - handover = {one.tour_days} - "
+        f"{one.handover_days} = {one.effective_days} days"
+    )
+    out.print(f"  {one.formula}", soft_wrap=True)
+    out.print(
+        f"  long-run effective fraction per unit: "
+        f"{one.effective_fraction:.1%} (exact ratio {one.ratio:.3f})"
+    )
+
+
+def _print_scenario_sizing(sizing: ScenarioSizing) -> None:
+    table = Table(
+        title=f"Sizing of {sizing.scenario}",
+        caption="peak: units on site at once; needed: units in the "
+        "rotation; eff./unit: share of its time a unit counts",
+    )
+    for column in (
+        "capability",
+        "peak on site",
+        "units needed",
+        "own units",
+        "substitutes",
+        "effective / unit",
+        "verdict",
+    ):
+        table.add_column(column)
+    for cap in sizing.capabilities:
+        subs = sum(len(v) for v in cap.substitutes.values())
+        table.add_row(
+            cap.capability,
+            str(cap.peak_demand),
+            str(cap.units_needed),
+            str(len(cap.own_units)),
+            str(subs),
+            f"{cap.sizing.effective_fraction:.1%}",
+            cap.verdict,
+        )
+    out.print(table)
+    for cap in sizing.capabilities:
+        out.print(f"{cap.capability}: {cap.sizing.formula}", soft_wrap=True)
+    for req in sizing.requirements:
+        for reason in req.reasons:
+            out.print(
+                f"[yellow]{req.requirement}[/yellow] cannot be fully "
+                f"covered ({reason.code}): {reason.message}",
+                soft_wrap=True,
+            )
+    for note in sizing.notes:
+        out.print(f"note: {note}", soft_wrap=True)
 
 
 @app.command("export")

@@ -1,0 +1,1200 @@
+"""Why a plan leaves a requirement short, and what would close the gap.
+
+For each gap window the checker reports, every unit that may fill the
+requirement is asked: could it have counted on site during the window,
+given the rest of the plan? The question is answered exactly, for one
+tour of one unit, by ``_best_tour``. It is asked again with one family
+of rules lifted at a time (the dwell owed from before the plan, the
+unit's other tours in the plan, availability, blackouts, site
+capacity); the family whose lifting lets a unit cover the most of the
+window is the binding cause. Each suggestion is a concrete change that
+was tried the same way and shown to let a unit cover part of the
+window.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ..model import Instance, Plan, Scenario
+from ..model.instance import Leg, RequirementData, UnitData
+from .check import CheckResult, check
+from .sizing import (
+    BLACKOUT,
+    HORIZON_START,
+    IN_DWELL,
+    NO_ELIGIBLE_UNIT,
+    PLANNER_CHOICE,
+    SITE_CAPACITY,
+    TOO_FEW_UNITS,
+    UNAVAILABLE,
+    WINDOW_TOO_SHORT,
+    default_policy,
+    requirement_policy,
+    rotation_multiplier,
+    tour_fits,
+)
+
+# Families of rules that can keep a unit away, and the cause each one
+# stands for when it binds.
+HISTORY = "history"  # dwell owed from before the plan, fixed tours
+PLANNED = "plan"  # the unit's other tours in this plan
+AVAILABILITY = "availability"
+BLACKOUTS = "blackout"
+CAPACITY = "capacity"
+FAMILIES = (HISTORY, PLANNED, AVAILABILITY, BLACKOUTS, CAPACITY)
+_CAUSE_OF = {
+    HISTORY: IN_DWELL,
+    PLANNED: TOO_FEW_UNITS,
+    AVAILABILITY: UNAVAILABLE,
+    BLACKOUTS: BLACKOUT,
+    CAPACITY: SITE_CAPACITY,
+}
+# When two families would close as much of a gap, the more specific
+# cause is the better explanation: "too few units" is always true of a
+# gap in some sense.
+_PREFERENCE = (HISTORY, BLACKOUTS, AVAILABILITY, CAPACITY, PLANNED)
+# How many units a message lists by name.
+_LISTED = 6
+
+
+@dataclass(frozen=True)
+class GapExplanation:
+    """Why one gap window of one requirement is open, and how to close it.
+
+    ``cause`` is one of ``rotaplan.analyze.sizing.CAUSES``;
+    ``other_causes`` are further causes that would also close part of
+    the window; ``units`` says for each unit that may fill the
+    requirement why it is not there.
+    """
+
+    requirement: str
+    start: date
+    end: date
+    gap_days: int
+    peak_short: int
+    cause: str
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+    other_causes: list[str] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        """Length of the window in days."""
+        return (self.end - self.start).days
+
+    def to_dict(self) -> dict[str, Any]:
+        """The explanation as JSON-ready data, dates as ISO strings."""
+        return {
+            "requirement": self.requirement,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "gap_days": self.gap_days,
+            "peak_short": self.peak_short,
+            "cause": self.cause,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+            "other_causes": list(self.other_causes),
+            "units": dict(self.units),
+        }
+
+    def __str__(self) -> str:
+        head = (
+            f"{self.requirement} {self.start} to {self.end}: "
+            f"{self.gap_days} gap days, {self.cause}: {self.message}"
+        )
+        return "\n".join([head] + [f"  - {s}" for s in self.suggestions])
+
+
+@dataclass(frozen=True)
+class _Tour:
+    """The best single tour found for one unit against one window."""
+
+    start: int
+    end: int
+    covered: int  # days of the window the tour counts on
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """One unit as a test sees it: its data (possibly changed for a
+    what-if) and the tours of the plan that stay around it."""
+
+    unit: UnitData
+    legs: tuple[Leg, ...]
+
+
+class _Context:
+    """The plan in integer days, indexed for repeated tests."""
+
+    def __init__(self, scenario: Scenario, plan: Plan) -> None:
+        self.scenario = scenario
+        inst = Instance.from_scenario(scenario)
+        self.inst = inst
+        fixed = {(f.unit, f.requirement, f.start, f.end) for f in inst.fixed}
+        self.legs: dict[str, list[Leg]] = {u: [] for u in inst.units}
+        for d in plan.deployments:
+            if d.unit not in inst.units or d.requirement not in (
+                inst.requirements
+            ):
+                continue  # a broken plan: the checker reports it
+            leg = inst.leg(d)
+            key = (leg.unit, leg.requirement, leg.start, leg.end)
+            self.legs[leg.unit].append(replace(leg, fixed=key in fixed))
+        for legs in self.legs.values():
+            legs.sort(key=lambda x: (x.start, x.end))
+        spans = [leg for legs in self.legs.values() for leg in legs]
+        self.offset = (
+            min(
+                [0]
+                + [x.start for x in spans]
+                + [r.start for r in inst.requirements.values()]
+            )
+            - 2000
+        )
+        top = (
+            max(
+                [inst.horizon_end]
+                + [x.end for x in spans]
+                + [r.end for r in inst.requirements.values()]
+            )
+            + 2000
+        )
+        self.load: dict[str, np.ndarray] = {}
+        for site_data in inst.sites.values():
+            if site_data.capacity is not None:
+                self.load[site_data.id] = np.zeros(top - self.offset, np.int64)
+        for leg in spans:
+            site = inst.requirements[leg.requirement].site
+            if site in self.load:
+                o = self.offset
+                troops = inst.units[leg.unit].troops
+                self.load[site][leg.start - o : leg.end - o] += troops
+        self.blackout_reason: dict[tuple[str, int, int], str] = {}
+        for u in scenario.units:
+            for b in u.blackouts:
+                span = (u.id, inst.day(b.start), inst.day(b.end))
+                self.blackout_reason[span] = b.reason
+
+    def load_without(
+        self, site: str, unit: str, lo: int, hi: int
+    ) -> np.ndarray | None:
+        """Troops on site for days ``[lo, hi)``, the unit's own tours
+        left out; None for a site without a limit."""
+        if site not in self.load:
+            return None
+        o = self.offset
+        out = self.load[site][lo - o : hi - o].copy()
+        troops = self.inst.units[unit].troops if unit in self.inst.units else 0
+        for leg in self.legs.get(unit, []):
+            if self.inst.requirements[leg.requirement].site != site:
+                continue
+            s, e = max(leg.start, lo), min(leg.end, hi)
+            if e > s:
+                out[s - lo : e - lo] -= troops
+        return out
+
+    def present(self, req: RequirementData, lo: int, hi: int) -> np.ndarray:
+        """Units counting on a requirement on each day of ``[lo, hi)``."""
+        have = np.zeros(hi - lo, dtype=np.int64)
+        for legs in self.legs.values():
+            for leg in legs:
+                if leg.requirement != req.id:
+                    continue
+                h = self.inst.units[leg.unit].policy.handover_days
+                s, e = max(leg.start + h, lo), min(leg.end, hi)
+                if e > s:
+                    have[s - lo : e - lo] += 1
+        return have
+
+
+def _runs(mask: np.ndarray, offset: int) -> list[tuple[int, int]]:
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [
+        (int(s) + offset, int(e) + offset)
+        for s, e in zip(edges[::2], edges[1::2], strict=True)
+    ]
+
+
+def _best_tour(
+    ctx: _Context,
+    subject: _Subject,
+    req: RequirementData,
+    lo: int,
+    hi: int,
+    relax: frozenset[str] = frozenset(),
+    capacity: int | None = None,
+) -> _Tour | None:
+    """The tour of ``subject`` on ``req`` that counts on the most days
+    of ``[lo, hi)`` under every rule of the contract (H2 to H7) except
+    the families in ``relax``; None if it cannot count on any.
+
+    ``capacity`` replaces the site's capacity for a what-if.
+
+    Within one stretch of days free of blackouts, unavailability and
+    overload, and between two of the unit's kept tours, the best tour
+    starts ``handover`` days before ``lo`` or as close to it as the
+    rules allow, and is as long as they allow: starting earlier only
+    loses days at the end, starting later loses them at the start.
+    """
+    inst = ctx.inst
+    unit = subject.unit
+    pol = unit.policy
+    t, h = pol.transit_days, pol.handover_days
+    shortest, longest = pol.min_deployment_days, pol.max_deployment_days
+    first_start = max(req.start - h, 0)
+    x0 = max(first_start, lo - h - longest)
+    x1 = min(req.end, hi + longest)
+    if x1 - x0 < shortest:
+        return None
+    days = np.arange(x0, x1)
+    ok = np.ones(x1 - x0, dtype=bool)
+    if AVAILABILITY not in relax:
+        if unit.available_from is not None:
+            ok &= days >= unit.available_from + t
+        if unit.available_until is not None:
+            ok &= days < unit.available_until - t
+    if BLACKOUTS not in relax:
+        # Away [s - T, e + T) meets [b0, b1) iff on site [s, e) meets
+        # [b0 - T, b1 + T).
+        for b0, b1 in unit.blackouts:
+            ok &= ~((days >= b0 - t) & (days < b1 + t))
+    if CAPACITY not in relax:
+        cap = (
+            capacity if capacity is not None else inst.sites[req.site].capacity
+        )
+        load = ctx.load_without(req.site, unit.id, x0, x1)
+        if cap is not None:
+            if load is None:
+                load = np.zeros(x1 - x0, dtype=np.int64)
+            ok &= load + unit.troops <= cap
+    kept = [
+        leg
+        for leg in subject.legs
+        if not (
+            (leg.fixed and HISTORY in relax)
+            or (not leg.fixed and PLANNED in relax)
+        )
+    ]
+    ready = None if HISTORY in relax else unit.ready_from
+    slots = list(zip([None, *kept], [*kept, None], strict=True))
+    best: _Tour | None = None
+    for a, b in _runs(ok, x0):
+        for prev, nxt in slots:
+            s_lo = max(a, first_start)
+            if prev is not None:
+                s_lo = max(s_lo, prev.end + 2 * t + pol.dwell_after(prev.days))
+            elif ready is not None:
+                # H4 binds the unit's first tour in the plan.
+                s_lo = max(s_lo, ready + t)
+            s_hi = min(b - shortest, inst.horizon_end - 1)
+            if nxt is not None:
+                s_hi = min(
+                    s_hi,
+                    nxt.start - 2 * t - pol.dwell_after(shortest) - shortest,
+                )
+            if s_lo > s_hi:
+                continue
+            s = min(max(lo - h, s_lo), s_hi)
+            e = min(b, s + longest)
+            if nxt is not None:
+                # The longest tour that still leaves the dwell it owes
+                # before the next one; shortest fits (s <= s_hi).
+                good, bad = s + shortest, e + 1
+                while bad - good > 1:
+                    mid = (good + bad) // 2
+                    if nxt.start - 2 * t - mid >= pol.dwell_after(mid - s):
+                        good = mid
+                    else:
+                        bad = mid
+                e = good
+            covered = min(e, hi) - max(s + h, lo)
+            if covered <= 0:
+                continue
+            tour = _Tour(s, e, covered)
+            if best is None or (covered, -s) > (best.covered, -best.start):
+                best = tour
+    return best
+
+
+def _counts_from(ctx: _Context, unit: UnitData, tour: _Tour, lo: int) -> date:
+    """The first day of the window the tour counts on."""
+    return ctx.inst.date(max(tour.start + unit.policy.handover_days, lo))
+
+
+def _covered(tour: _Tour | None) -> int:
+    return 0 if tour is None else tour.covered
+
+
+@dataclass
+class _UnitFindings:
+    """What the tests found for one unit against one window."""
+
+    subject: _Subject
+    base: _Tour | None = None
+    single: dict[str, _Tour | None] = field(default_factory=dict)
+    essential: list[str] = field(default_factory=list)
+    serving: bool = False
+
+
+def explain_gaps(
+    scenario: Scenario,
+    plan: Plan,
+    check_result: CheckResult | None = None,
+) -> list[GapExplanation]:
+    """Explain every gap window of a plan.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    plan
+        The plan whose gaps to explain.
+    check_result
+        ``check(scenario, plan)``, when already at hand; computed if
+        None.
+
+    Returns
+    -------
+    list[GapExplanation]
+        One per gap window, in the order of the scenario's requirements
+        and then of time; empty when the plan has no gap.
+    """
+    if check_result is None:
+        check_result = check(scenario, plan)
+    if not check_result.gaps:
+        return []
+    ctx = _Context(scenario, plan)
+    out: list[GapExplanation] = []
+    for req_id in ctx.inst.requirements:
+        for start, end, peak in check_result.gaps.get(req_id, []):
+            out.append(_explain_window(ctx, req_id, start, end, peak))
+    return out
+
+
+def _explain_window(
+    ctx: _Context, req_id: str, lo: int, hi: int, peak: int
+) -> GapExplanation:
+    inst = ctx.inst
+    req = inst.requirements[req_id]
+    short = np.maximum(0, req.count - ctx.present(req, lo, hi))
+    gap_days = int(short.sum())
+    eligible = [inst.units[u] for u, _ in inst.eligible_units(req_id)]
+
+    def done(
+        cause: str,
+        message: str,
+        suggestions: list[str],
+        others: list[str] | None = None,
+        units: dict[str, str] | None = None,
+    ) -> GapExplanation:
+        return GapExplanation(
+            requirement=req_id,
+            start=inst.date(lo),
+            end=inst.date(hi),
+            gap_days=gap_days,
+            peak_short=peak,
+            cause=cause,
+            message=message,
+            suggestions=_unique(suggestions),
+            other_causes=others or [],
+            units=units or {},
+        )
+
+    if not eligible:
+        return done(
+            NO_ELIGIBLE_UNIT,
+            f"no unit has capability {req.capability!r} and no "
+            "substitution lets another capability fill it",
+            _new_unit_suggestions(ctx, req, lo, hi, peak)
+            + _substitution_suggestions(ctx, req, lo, hi),
+        )
+    fitting = [u for u in eligible if tour_fits(inst, u, req)]
+    if not fitting:
+        pol = eligible[0].policy
+        length = req.end - req.start
+        return done(
+            WINDOW_TOO_SHORT,
+            f"{req_id} lasts {length} days ({inst.date(req.start)} to "
+            f"{inst.date(req.end)}): no tour of at least "
+            f"min_deployment_days {pol.min_deployment_days} fits in it, "
+            f"even starting handover_days {pol.handover_days} early",
+            [
+                f"lengthen {req_id} to at least "
+                f"{pol.min_deployment_days - pol.handover_days} days",
+                f"lower min_deployment_days to {length + pol.handover_days}"
+                f" for the {req.capability} units",
+            ],
+        )
+
+    # Days before any new tour could count: the horizon start (H7).
+    first_count = min(
+        max(req.start - u.policy.handover_days, 0) + u.policy.handover_days
+        for u in fitting
+    )
+    early = max(0, min(hi, first_count) - lo)
+    if first_count >= hi:
+        return done(
+            HORIZON_START,
+            _horizon_message(ctx, req, first_count),
+            _horizon_suggestions(ctx, req, first_count),
+        )
+    a = max(lo, first_count)
+    findings = _examine(ctx, req, fitting, a, hi)
+    cause, others, chosen = _binding(findings)
+    if early:
+        others = [HORIZON_START, *others]
+    units = {
+        uid: _describe_unit(ctx, req, f, a, hi) for uid, f in findings.items()
+    }
+    message, suggestions = _cause_text(
+        ctx, req, cause, chosen, findings, a, hi, peak
+    )
+    if early:
+        message += (
+            f"; and no new tour can count before {inst.date(first_count)}"
+            " (start of the horizon)"
+        )
+        suggestions += _horizon_suggestions(ctx, req, first_count)
+    return done(cause, message, suggestions, others, units)
+
+
+def _examine(
+    ctx: _Context,
+    req: RequirementData,
+    units: list[UnitData],
+    lo: int,
+    hi: int,
+) -> dict[str, _UnitFindings]:
+    """Run the tests for every unit that may fill ``req``."""
+    out: dict[str, _UnitFindings] = {}
+    for unit in units:
+        h = unit.policy.handover_days
+        kept: list[Leg] = []
+        serving = False
+        for leg in ctx.legs[unit.id]:
+            on_req = leg.requirement == req.id
+            if on_req and max(leg.start + h, lo) < min(leg.end, hi):
+                serving = True
+            # A tour of this requirement still in handover during the
+            # window is the late relief itself: the test asks whether
+            # it could have come sooner, so it is left out.
+            if on_req and leg.start < hi and leg.end > lo and not leg.fixed:
+                continue
+            kept.append(leg)
+        subject = _Subject(unit, tuple(kept))
+        found = _UnitFindings(subject, serving=serving)
+        out[unit.id] = found
+        if serving:
+            continue
+        found.base = _best_tour(ctx, subject, req, lo, hi)
+        if found.base is not None:
+            continue
+        for family in FAMILIES:
+            found.single[family] = _best_tour(
+                ctx, subject, req, lo, hi, frozenset({family})
+            )
+        if not any(found.single.values()):
+            everything = frozenset(FAMILIES)
+            if _best_tour(ctx, subject, req, lo, hi, everything):
+                found.essential = [
+                    f
+                    for f in FAMILIES
+                    if _best_tour(ctx, subject, req, lo, hi, everything - {f})
+                    is None
+                ]
+    return out
+
+
+def _binding(
+    findings: dict[str, _UnitFindings],
+) -> tuple[str, list[str], dict[str, str]]:
+    """The binding cause, other causes, and for the binding family the
+    unit whose relief would close most (keyed by family)."""
+    planner = [
+        (f.base.covered, uid)
+        for uid, f in findings.items()
+        if f.base is not None
+    ]
+    if planner:
+        _, uid = min(planner, key=lambda c: (-c[0], c[1]))
+        return PLANNER_CHOICE, [], {PLANNER_CHOICE: uid}
+    score: dict[str, tuple[int, str]] = {}
+    for uid in sorted(findings):
+        for family, tour in findings[uid].single.items():
+            if (
+                tour is not None
+                and tour.covered > score.get(family, (0, ""))[0]
+            ):
+                score[family] = (tour.covered, uid)
+    if score:
+        family = max(
+            score,
+            key=lambda f: (score[f][0], -_PREFERENCE.index(f)),
+        )
+        others = [
+            _CAUSE_OF[f] for f in _PREFERENCE if f in score and f != family
+        ]
+        return (
+            _CAUSE_OF[family],
+            others,
+            {f: uid for f, (_, uid) in score.items()},
+        )
+    counts: dict[str, list[str]] = defaultdict(list)
+    for uid in sorted(findings):
+        for family in findings[uid].essential:
+            counts[family].append(uid)
+    if counts:
+        family = max(
+            counts,
+            key=lambda f: (len(counts[f]), -_PREFERENCE.index(f)),
+        )
+        others = [
+            _CAUSE_OF[f] for f in _PREFERENCE if f in counts and f != family
+        ]
+        return _CAUSE_OF[family], others, {f: u[0] for f, u in counts.items()}
+    return TOO_FEW_UNITS, [], {}
+
+
+# --------------------------------------------------------------------
+# Words
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _horizon_message(
+    ctx: _Context, req: RequirementData, first_count: int
+) -> str:
+    inst = ctx.inst
+    return (
+        f"no new tour may start before the horizon ({inst.date(0)}) or "
+        f"more than its handover before {req.id} starts, so no unit "
+        f"arriving under this plan counts before {inst.date(first_count)}"
+    )
+
+
+def _horizon_suggestions(
+    ctx: _Context, req: RequirementData, first_count: int
+) -> list[str]:
+    inst = ctx.inst
+    return [
+        f"list the tour already on site for {req.id} under 'fixed:'",
+        f"or start {req.id} on {inst.date(first_count)}",
+    ]
+
+
+def _free_from(subject: _Subject, tour: _Tour) -> int:
+    """The first day the unit may leave home before ``tour``, by the
+    dwell it owes from its tour before, or from before the plan."""
+    unit = subject.unit
+    pol = unit.policy
+    before = [leg for leg in subject.legs if leg.end <= tour.start]
+    if before:
+        last = before[-1]
+        return last.end + pol.transit_days + pol.dwell_after(last.days)
+    if unit.ready_from is not None:
+        return unit.ready_from
+    return tour.start - pol.transit_days
+
+
+def _history_ready(subject: _Subject, lo: int) -> int | None:
+    """The first day the unit may leave home by what it owes from
+    before the plan: its last tour and fixed tours before ``lo``."""
+    unit = subject.unit
+    pol = unit.policy
+    days = [
+        leg.end + pol.transit_days + pol.dwell_after(leg.days)
+        for leg in subject.legs
+        if leg.fixed and leg.start < lo
+    ]
+    if unit.ready_from is not None:
+        days.append(unit.ready_from)
+    return max(days, default=None)
+
+
+def _describe_unit(
+    ctx: _Context,
+    req: RequirementData,
+    found: _UnitFindings,
+    lo: int,
+    hi: int,
+) -> str:
+    """One line on why a unit is not counting during the window."""
+    inst = ctx.inst
+    unit = found.subject.unit
+    if found.serving:
+        return "on site and counting"
+    if found.base is not None:
+        return (
+            f"could count from {_counts_from(ctx, unit, found.base, lo)}"
+            f" with a tour {inst.date(found.base.start)} to "
+            f"{inst.date(found.base.end)}"
+        )
+    families = [f for f in FAMILIES if found.single.get(f) is not None]
+    if not families:
+        families = found.essential
+    if not families:
+        return "cannot count then under any change tried"
+    return "; ".join(
+        _family_words(ctx, req, found, f, lo, hi) for f in families
+    )
+
+
+def _family_words(
+    ctx: _Context,
+    req: RequirementData,
+    found: _UnitFindings,
+    family: str,
+    lo: int,
+    hi: int,
+) -> str:
+    inst = ctx.inst
+    subject = found.subject
+    unit = subject.unit
+    pol = unit.policy
+    t = pol.transit_days
+    if family == HISTORY:
+        # Whichever of its history binds last: the last tour before the
+        # plan, or a fixed tour.
+        binds: list[tuple[int, str]] = []
+        if unit.ready_from is not None:
+            binds.append(
+                (
+                    unit.ready_from,
+                    f"in dwell until {inst.date(unit.ready_from)} after "
+                    f"its last tour (home "
+                    f"{inst.date(unit.last_return or 0)})",
+                )
+            )
+        for leg in subject.legs:
+            if not leg.fixed:
+                continue
+            if leg.start < hi and leg.end > lo:
+                binds.append(
+                    (
+                        hi + leg.end,
+                        f"on its fixed tour on {leg.requirement} until "
+                        f"{inst.date(leg.end)}",
+                    )
+                )
+            elif leg.end <= lo:
+                ready = leg.end + t + pol.dwell_after(leg.days)
+                binds.append(
+                    (
+                        ready,
+                        f"in dwell until {inst.date(ready)} after its "
+                        f"fixed tour on {leg.requirement} ending "
+                        f"{inst.date(leg.end)}",
+                    )
+                )
+        return max(binds)[1] if binds else "held by its history"
+    if family == PLANNED:
+        during = [
+            f"on {leg.requirement} until {inst.date(leg.end)}"
+            for leg in subject.legs
+            if not leg.fixed and leg.start < hi and leg.end > lo
+        ]
+        before = [
+            leg for leg in subject.legs if not leg.fixed and leg.end <= lo
+        ]
+        after = [
+            leg for leg in subject.legs if not leg.fixed and leg.start >= hi
+        ]
+        parts = during
+        if before:
+            last = before[-1]
+            ready = last.end + t + pol.dwell_after(last.days)
+            parts.append(
+                f"resting after its tour on {last.requirement} ending "
+                f"{inst.date(last.end)}, may leave again "
+                f"{inst.date(ready)}"
+            )
+        if after:
+            parts.append(
+                f"due on {after[0].requirement} from "
+                f"{inst.date(after[0].start)}"
+            )
+        return "; ".join(parts) or "held by its other tours"
+    if family == AVAILABILITY:
+        parts = []
+        if unit.available_from is not None:
+            parts.append(f"available from {inst.date(unit.available_from)}")
+        if unit.available_until is not None:
+            parts.append(f"available until {inst.date(unit.available_until)}")
+        return " and ".join(parts)
+    if family == BLACKOUTS:
+        tour = found.single.get(BLACKOUTS)
+        hit = _blackouts_hit(unit, tour)
+        return (
+            "; ".join(
+                f"blackout {inst.date(b0)} to {inst.date(b1)}"
+                + _reason(ctx, unit.id, b0, b1)
+                for b0, b1 in hit
+            )
+            or "blackouts"
+        )
+    tour = found.single.get(CAPACITY)
+    if tour is None:
+        return f"no room at {req.site}"
+    need = _capacity_needed(ctx, req, unit, tour)
+    return (
+        f"no room at {req.site}: {need} troops with it on site, capacity "
+        f"{inst.sites[req.site].capacity}"
+    )
+
+
+def _reason(ctx: _Context, unit: str, b0: int, b1: int) -> str:
+    why = ctx.blackout_reason.get((unit, b0, b1), "")
+    return f" ({why})" if why else ""
+
+
+def _blackouts_hit(
+    unit: UnitData, tour: _Tour | None
+) -> list[tuple[int, int]]:
+    if tour is None:
+        return list(unit.blackouts)
+    t = unit.policy.transit_days
+    return [
+        (b0, b1)
+        for b0, b1 in unit.blackouts
+        if tour.start - t < b1 and b0 < tour.end + t
+    ]
+
+
+def _overload(
+    ctx: _Context, req: RequirementData, unit: UnitData, tour: _Tour
+) -> int:
+    """Troop-days over the site's capacity if the unit made the tour."""
+    cap = ctx.inst.sites[req.site].capacity
+    load = ctx.load_without(req.site, unit.id, tour.start, tour.end)
+    if cap is None or load is None:
+        return 0
+    return int(np.maximum(0, load + unit.troops - cap).sum())
+
+
+def _capacity_needed(
+    ctx: _Context, req: RequirementData, unit: UnitData, tour: _Tour
+) -> int:
+    load = ctx.load_without(req.site, unit.id, tour.start, tour.end)
+    base = 0 if load is None or not load.size else int(load.max())
+    return base + unit.troops
+
+
+def _typical(ctx: _Context, req: RequirementData) -> tuple[Any, int]:
+    """The typical policy for ``req`` and the troops of its typical
+    unit (the smallest eligible, else the smallest unit at all)."""
+    inst = ctx.inst
+    policy = requirement_policy(ctx.scenario, inst, req.id)
+    eligible = [inst.units[u].troops for u, _ in inst.eligible_units(req.id)]
+    every = [u.troops for u in inst.units.values()]
+    troops = min(eligible or every or [1])
+    return policy, troops
+
+
+def _new_unit_suggestions(
+    ctx: _Context, req: RequirementData, lo: int, hi: int, peak: int
+) -> list[str]:
+    """One more unit of the capability, free from when it is needed:
+    tried, and offered only if it would count."""
+    inst = ctx.inst
+    policy, troops = _typical(ctx, req)
+    if not ctx.inst.eligible_units(req.id):
+        policy = default_policy(ctx.scenario, req.capability)
+    fresh = UnitData(
+        id="(new)",
+        capability=req.capability,
+        troops=troops,
+        component="active",
+        policy=policy,
+        available_from=None,
+        available_until=None,
+        blackouts=(),
+        last_return=None,
+        last_deployment_days=None,
+    )
+    tour = _best_tour(ctx, _Subject(fresh, ()), req, lo, hi)
+    if tour is None:
+        return []
+    more = "one more" if peak <= 1 else f"{peak} more"
+    text = (
+        f"{more} {req.capability} unit available from "
+        f"{inst.date(tour.start - policy.transit_days)}"
+    )
+    if tour.covered < hi - lo:
+        text += (
+            f" (would count on {tour.covered} of the {hi - lo} days, "
+            f"from {inst.date(tour.start + policy.handover_days)})"
+        )
+    return [text]
+
+
+def _substitution_suggestions(
+    ctx: _Context, req: RequirementData, lo: int, hi: int
+) -> list[str]:
+    """Units of another capability that could count if a substitution
+    allowed them: tried with all of their own rules."""
+    inst = ctx.inst
+    out: list[str] = []
+    by_capability: dict[str, list[tuple[int, str, _Tour]]] = defaultdict(list)
+    eligible = {u for u, _ in inst.eligible_units(req.id)}
+    for unit in inst.units.values():
+        if unit.id in eligible:
+            continue
+        subject = _Subject(unit, tuple(ctx.legs[unit.id]))
+        tour = _best_tour(ctx, subject, req, lo, hi)
+        if tour is not None:
+            by_capability[unit.capability].append(
+                (-tour.covered, unit.id, tour)
+            )
+    for capability in sorted(by_capability):
+        _, uid, tour = min(by_capability[capability])
+        h = inst.units[uid].policy.handover_days
+        out.append(
+            f"allow {capability} to fill {req.capability} (a "
+            f"substitution): {uid} could count from "
+            f"{inst.date(max(tour.start + h, lo))}"
+        )
+    return out
+
+
+def _dwell_ratio_suggestions(
+    ctx: _Context,
+    req: RequirementData,
+    findings: dict[str, _UnitFindings],
+    family: str,
+    lo: int,
+    hi: int,
+) -> list[str]:
+    """A lower dwell ratio for the units the family holds back, tried
+    one whole step at a time down to 1."""
+    inst = ctx.inst
+    out: list[tuple[int, str]] = []
+    for uid, found in sorted(findings.items()):
+        if found.single.get(family) is None:
+            continue
+        subject = found.subject
+        pol = subject.unit.policy
+        ratio = pol.dwell_ratio
+        step = math.ceil(ratio) - 1
+        while step >= 1:
+            changed = replace(
+                subject.unit,
+                policy=pol.model_copy(update={"dwell_ratio": step}),
+            )
+            trial = _Subject(changed, subject.legs)
+            tour = _best_tour(ctx, trial, req, lo, hi)
+            if tour is not None:
+                free = _free_from(trial, tour)
+                counts = _counts_from(ctx, changed, tour, lo)
+                out.append(
+                    (
+                        free,
+                        f"{subject.unit.component} dwell ratio {ratio:g} "
+                        f"to {step:g} would free {uid} from "
+                        f"{inst.date(free)} (counting from {counts})",
+                    )
+                )
+                break
+            step -= 1
+    return [text for _, text in sorted(out)[:2]]
+
+
+def _cause_text(
+    ctx: _Context,
+    req: RequirementData,
+    cause: str,
+    chosen: dict[str, str],
+    findings: dict[str, _UnitFindings],
+    lo: int,
+    hi: int,
+    peak: int,
+) -> tuple[str, list[str]]:
+    """The message and tested suggestions for the binding cause."""
+    inst = ctx.inst
+    cap_word = req.capability
+    if cause == PLANNER_CHOICE:
+        uid = chosen[PLANNER_CHOICE]
+        tour = findings[uid].base
+        assert tour is not None
+        h = inst.units[uid].policy.handover_days
+        return (
+            f"{uid} could have counted on {tour.covered} of these days "
+            f"with a tour {inst.date(tour.start)} to {inst.date(tour.end)}"
+            f" (from {inst.date(max(tour.start + h, lo))}); the plan does "
+            "not use it",
+            [
+                f"deploy {uid} on {req.id} from {inst.date(tour.start)} to "
+                f"{inst.date(tour.end)}",
+                "solve with the optimizer or a longer time limit",
+            ],
+        )
+    if cause == IN_DWELL:
+        waiting = []
+        for uid, found in findings.items():
+            ready = _history_ready(found.subject, lo)
+            if ready is None or found.single.get(HISTORY) is None:
+                continue
+            pol = found.subject.unit.policy
+            counts = ready + pol.transit_days + pol.handover_days
+            waiting.append((ready, uid, counts))
+        waiting.sort()
+        listed = ", ".join(
+            f"{uid} ready {inst.date(r)} (counts from {inst.date(c)})"
+            for r, uid, c in waiting[:_LISTED]
+        )
+        message = (
+            f"the {cap_word} units are still in dwell from their last "
+            f"tours: {listed}"
+        )
+        return message, (
+            _dwell_ratio_suggestions(ctx, req, findings, HISTORY, lo, hi)
+            + _new_unit_suggestions(ctx, req, lo, hi, peak)
+        )
+    if cause == TOO_FEW_UNITS:
+        policy, _ = _typical(ctx, req)
+        sizing = rotation_multiplier(policy)
+        span_lo, span_hi = max(req.start, 0), min(req.end, inst.horizon_end)
+        needed = req.count * sizing.units_for(span_hi - span_lo)
+        eligible = len(findings)
+        message = (
+            f"needs {needed} {cap_word} units in rotation, {eligible} eligible"
+        )
+        if eligible >= needed:
+            message = (
+                f"needs {needed} {cap_word} units in rotation; "
+                f"{eligible} are eligible but all are held by other tours "
+                "in the plan"
+            )
+        held = [
+            f"{uid} {_family_words(ctx, req, f, PLANNED, lo, hi)}"
+            for uid, f in sorted(findings.items())
+            if f.single.get(PLANNED) is not None
+        ]
+        if held:
+            message += ": " + "; ".join(held[:_LISTED])
+        return message, (
+            _new_unit_suggestions(ctx, req, lo, hi, peak)
+            + _dwell_ratio_suggestions(ctx, req, findings, PLANNED, lo, hi)
+            + _substitution_suggestions(ctx, req, lo, hi)
+        )
+    if cause == SITE_CAPACITY:
+        return _capacity_text(ctx, req, chosen, findings, lo, hi)
+    if cause == BLACKOUT:
+        return _blackout_text(ctx, req, chosen, findings, lo, hi)
+    if cause == UNAVAILABLE:
+        return _availability_text(ctx, req, chosen, findings, lo, hi)
+    return (
+        f"no eligible unit could count on {req.id} then",
+        _new_unit_suggestions(ctx, req, lo, hi, peak),
+    )
+
+
+def _pick(
+    chosen: dict[str, str], findings: dict[str, _UnitFindings], family: str
+) -> tuple[str, _UnitFindings]:
+    uid = chosen.get(family)
+    if uid is None:
+        uid = next(u for u, f in findings.items() if family in f.essential)
+    return uid, findings[uid]
+
+
+def _relaxed_tour(
+    ctx: _Context,
+    req: RequirementData,
+    found: _UnitFindings,
+    family: str,
+    lo: int,
+    hi: int,
+) -> _Tour | None:
+    """The unit's best tour with the family lifted; when no family alone
+    frees the unit, with every family lifted."""
+    tour = found.single.get(family)
+    if tour is not None:
+        return tour
+    return _best_tour(ctx, found.subject, req, lo, hi, frozenset(FAMILIES))
+
+
+def _capacity_text(
+    ctx: _Context,
+    req: RequirementData,
+    chosen: dict[str, str],
+    findings: dict[str, _UnitFindings],
+    lo: int,
+    hi: int,
+) -> tuple[str, list[str]]:
+    inst = ctx.inst
+    uid, found = _pick(chosen, findings, CAPACITY)
+    # Of the units that would close as much, the one that overloads
+    # the site least (troops over capacity, summed over the days):
+    # usually the relief the plan sends, a few days early.
+    best_cover = _covered(found.single.get(CAPACITY))
+    options: list[tuple[int, str]] = []
+    for other, f in findings.items():
+        tour = f.single.get(CAPACITY)
+        if tour is not None and tour.covered == best_cover:
+            excess = _overload(ctx, req, f.subject.unit, tour)
+            options.append((excess, other))
+    if options:
+        uid = min(options)[1]
+        found = findings[uid]
+    unit = found.subject.unit
+    tour = _relaxed_tour(ctx, req, found, CAPACITY, lo, hi)
+    cap = inst.sites[req.site].capacity
+    assert tour is not None and cap is not None
+    load = ctx.load_without(req.site, uid, tour.start, tour.end)
+    assert load is not None
+    over = np.flatnonzero(load + unit.troops > cap)
+    need = int((load + unit.troops).max())
+    if over.size:
+        first, last = tour.start + int(over[0]), tour.start + int(over[-1])
+    else:
+        first, last = tour.start, tour.end - 1
+    when = f"{inst.date(first)} to {inst.date(last + 1)}"
+    during = (
+        " during the handover"
+        if last + 1 - first <= unit.policy.handover_days
+        else ""
+    )
+    message = (
+        f"site {req.site} holds {cap} troops; {uid} ({unit.troops} "
+        f"troops) would have to arrive {inst.date(tour.start)} to count "
+        f"from {_counts_from(ctx, unit, tour, lo)}, which puts {need} "
+        f"troops on site{during} ({when})"
+    )
+    suggestions = []
+    # Prove it: at the raised capacity the unit counts.
+    raised = _best_tour(
+        ctx, found.subject, req, lo, hi, frozenset(), capacity=need
+    )
+    if raised is None and found.single.get(CAPACITY) is None:
+        raised = tour  # other rules hold it too; the capacity still binds
+    if raised is not None:
+        suggestions.append(
+            f"raise capacity at {req.site} to {need} troops{during} ({when})"
+        )
+    return message, suggestions
+
+
+def _blackout_text(
+    ctx: _Context,
+    req: RequirementData,
+    chosen: dict[str, str],
+    findings: dict[str, _UnitFindings],
+    lo: int,
+    hi: int,
+) -> tuple[str, list[str]]:
+    inst = ctx.inst
+    uid, found = _pick(chosen, findings, BLACKOUTS)
+    unit = found.subject.unit
+    t = unit.policy.transit_days
+    tour = _relaxed_tour(ctx, req, found, BLACKOUTS, lo, hi)
+    assert tour is not None
+    hit = _blackouts_hit(unit, tour)
+    named = "; ".join(
+        f"{inst.date(b0)} to {inst.date(b1)}{_reason(ctx, uid, b0, b1)}"
+        for b0, b1 in hit
+    )
+    blocked = [
+        other
+        for other, f in sorted(findings.items())
+        if f.single.get(BLACKOUTS) is not None and other != uid
+    ]
+    message = (
+        f"{uid} is in blackout {named}; it would be away "
+        f"{inst.date(tour.start - t)} to {inst.date(tour.end + t)} to "
+        f"count from {_counts_from(ctx, unit, tour, lo)}"
+    )
+    if blocked:
+        message += "; also held by blackouts: " + ", ".join(blocked)
+    # Shorten each blackout that begins before the unit would leave;
+    # postpone one that begins while it would be away.
+    moved: list[tuple[int, int]] = []
+    words: list[str] = []
+    for b0, b1 in unit.blackouts:
+        if (b0, b1) not in hit:
+            moved.append((b0, b1))
+        elif b0 < tour.start - t:
+            moved.append((b0, tour.start - t))
+            words.append(
+                f"end {uid}'s blackout{_reason(ctx, uid, b0, b1)} by "
+                f"{inst.date(tour.start - t)} instead of {inst.date(b1)}"
+            )
+        else:
+            later = tour.end + t
+            moved.append((later, later + b1 - b0))
+            words.append(
+                f"postpone {uid}'s blackout{_reason(ctx, uid, b0, b1)} to "
+                f"start on or after {inst.date(later)}"
+            )
+    trial = _Subject(
+        replace(unit, blackouts=tuple(sorted(moved))), found.subject.legs
+    )
+    if found.single.get(BLACKOUTS) is None or _best_tour(
+        ctx, trial, req, lo, hi
+    ):
+        return message, words
+    return message, []
+
+
+def _availability_text(
+    ctx: _Context,
+    req: RequirementData,
+    chosen: dict[str, str],
+    findings: dict[str, _UnitFindings],
+    lo: int,
+    hi: int,
+) -> tuple[str, list[str]]:
+    inst = ctx.inst
+    uid, found = _pick(chosen, findings, AVAILABILITY)
+    unit = found.subject.unit
+    t = unit.policy.transit_days
+    tour = _relaxed_tour(ctx, req, found, AVAILABILITY, lo, hi)
+    assert tour is not None
+    words: list[str] = []
+    changed = unit
+    parts = []
+    if unit.available_from is not None and tour.start - t < (
+        unit.available_from
+    ):
+        parts.append(f"available only from {inst.date(unit.available_from)}")
+        words.append(
+            f"make {uid} available from {inst.date(tour.start - t)} "
+            f"instead of {inst.date(unit.available_from)}"
+        )
+        changed = replace(changed, available_from=tour.start - t)
+    if unit.available_until is not None and tour.end + t > (
+        unit.available_until
+    ):
+        parts.append(f"available only until {inst.date(unit.available_until)}")
+        words.append(
+            f"keep {uid} available until {inst.date(tour.end + t)} "
+            f"instead of {inst.date(unit.available_until)}"
+        )
+        changed = replace(changed, available_until=tour.end + t)
+    message = (
+        f"{uid} is "
+        + " and ".join(parts or ["unavailable"])
+        + f"; it would have to be away {inst.date(tour.start - t)} to "
+        f"{inst.date(tour.end + t)} to count from "
+        f"{inst.date(max(tour.start + unit.policy.handover_days, lo))}"
+    )
+    if found.single.get(AVAILABILITY) is None or _best_tour(
+        ctx, _Subject(changed, found.subject.legs), req, lo, hi
+    ):
+        return message, words
+    return message, []

@@ -1,0 +1,353 @@
+"""Gap explanations: the binding cause of each gap and a tested fix.
+
+Each crafted scenario has one clear cause. Where a suggestion names a
+change, the change is made and the scenario solved again, to show the
+suggestion closes (part of) the gap it was made for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+
+import strategies
+from rotaplan.analyze.check import check
+from rotaplan.analyze.explain import GapExplanation, explain_gaps
+from rotaplan.analyze.sizing import (
+    BLACKOUT,
+    CAUSES,
+    HORIZON_START,
+    IN_DWELL,
+    NO_ELIGIBLE_UNIT,
+    PLANNER_CHOICE,
+    SITE_CAPACITY,
+    TOO_FEW_UNITS,
+    UNAVAILABLE,
+    WINDOW_TOO_SHORT,
+)
+from rotaplan.io import load_scenario
+from rotaplan.model import Deployment, Plan, Scenario, build_scenario
+from rotaplan.solve import solve
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "lithuania.yaml"
+
+# One 240-day requirement inside a one-year horizon: a single tour can
+# cover it all, so one unit is enough unless something holds it back.
+ONE_YEAR = {"start": "2024-01-01", "end": "2025-01-01"}
+SHORT_REQ = {
+    "id": "R",
+    "site": "pabrade",
+    "capability": "armored-battalion",
+    "start": "2024-04-10",
+    "end": "2024-12-06",
+}
+
+
+def armored(uid: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": uid,
+        "capability": "armored-battalion",
+        "troops": 600,
+        **fields,
+    }
+
+
+def scenario_data(
+    units: list[dict[str, Any]],
+    requirements: list[dict[str, Any]] | None = None,
+    capacity: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Three years, 9-month tours, 1:2 dwell, 21 days transit, 10 days
+    handover; one armored presence from day 10."""
+    site: dict[str, Any] = {"id": "pabrade"}
+    if capacity is not None:
+        site["capacity_troops"] = capacity
+    data: dict[str, Any] = {
+        "name": "crafted",
+        "horizon": {"start": "2024-01-01", "end": "2027-01-01"},
+        "defaults": {
+            "transit_days": 21,
+            "handover_days": 10,
+            "min_deployment_days": 90,
+            "max_deployment_days": 270,
+            "dwell_ratio": 2.0,
+        },
+        "sites": [site],
+        "units": units,
+        "requirements": requirements
+        or [
+            {
+                "id": "LT-ARMOR",
+                "site": "pabrade",
+                "capability": "armored-battalion",
+                "start": "2024-01-11",
+                "end": "2027-01-01",
+            }
+        ],
+    }
+    data.update(extra)
+    return data
+
+
+def explain(s: Scenario) -> tuple[list[GapExplanation], int]:
+    result = solve(s, method="greedy")
+    return (
+        explain_gaps(s, result.plan, result.check),
+        result.check.measures.gap_days,
+    )
+
+
+def gap_days_between(s: Scenario, start: date, end: date) -> int:
+    """Gap days the relay leaves in ``[start, end)``."""
+    result = solve(s, method="greedy")
+    origin = s.horizon.start
+    lo, hi = (start - origin).days, (end - origin).days
+    return sum(
+        max(0, min(e, hi) - max(b, lo))
+        for windows in result.check.gaps.values()
+        for b, e, _ in windows
+    )
+
+
+def suggested_date(text: str) -> str:
+    found = re.search(r"from (\d{4}-\d\d-\d\d)", text)
+    assert found, text
+    return found.group(1)
+
+
+def test_bundled_example_without_gaps_has_no_explanation() -> None:
+    s = load_scenario(EXAMPLE)
+    result = solve(s, method="greedy")
+    assert not result.check.gaps
+    assert explain_gaps(s, result.plan, result.check) == []
+
+
+def test_too_few_units_for_the_rotation() -> None:
+    data = scenario_data([armored(f"A{i}") for i in range(3)])
+    explanations, before = explain(build_scenario(data))
+    assert explanations
+    first = explanations[0]
+    assert first.cause == TOO_FEW_UNITS
+    assert first.message.startswith(
+        "needs 4 armored-battalion units in rotation, 3 eligible"
+    )
+    more = [
+        s
+        for s in first.suggestions
+        if s.startswith("one more armored-battalion unit available from")
+    ]
+    assert more
+    # The fix, tried: a fourth unit from that day closes the window.
+    data["units"].append(armored("A3", available_from=suggested_date(more[0])))
+    fixed = build_scenario(data)
+    assert gap_days_between(fixed, first.start, first.end) == 0
+    assert solve(fixed, method="greedy").check.measures.gap_days < before
+
+
+def test_reserve_unit_still_in_dwell() -> None:
+    # Home 2023-12-22 after 100 days at 1:4: 400 days owed, free
+    # 2025-01-25, counting from 2025-01-25 + 21 + 10 = 2025-02-25.
+    # At 1:3, 300 days: free 2024-10-17, counting from 2024-11-17.
+    unit = armored(
+        "1-163IN",
+        component="reserve",
+        last_return="2023-12-22",
+        last_deployment_days=100,
+    )
+    req = dict(SHORT_REQ, start="2024-01-11", end="2025-12-01")
+    data = scenario_data(
+        [unit], [req], components={"reserve": {"dwell_ratio": 4.0}}
+    )
+    explanations, _ = explain(build_scenario(data))
+    first = explanations[0]
+    assert first.cause == IN_DWELL
+    assert (first.start, first.end) == (date(2024, 1, 11), date(2025, 2, 25))
+    assert "1-163IN ready 2025-01-25" in first.message
+    assert (
+        "reserve dwell ratio 4 to 3 would free 1-163IN from 2024-10-17 "
+        "(counting from 2024-11-17)"
+    ) in first.suggestions
+    # The fix, tried: at 1:3 the gap ends on 2024-11-17.
+    data["components"]["reserve"]["dwell_ratio"] = 3.0
+    result = solve(build_scenario(data), method="greedy")
+    start, end, _ = result.check.gaps["R"][0]
+    assert (start, end) == (10, (date(2024, 11, 17) - date(2024, 1, 1)).days)
+
+
+def test_site_capacity_during_handover() -> None:
+    data = scenario_data([armored(f"A{i}") for i in range(5)], capacity=1000)
+    explanations, before = explain(build_scenario(data))
+    # Each relief leaves a 10-day gap: 600 + 600 troops do not fit 1000.
+    reliefs = [e for e in explanations if e.days == 10]
+    assert reliefs
+    for e in reliefs:
+        assert e.cause == SITE_CAPACITY
+        assert "1200 troops" in e.message
+        assert any(
+            s.startswith(
+                "raise capacity at pabrade to 1200 troops during the handover"
+            )
+            for s in e.suggestions
+        )
+    data["sites"][0]["capacity_troops"] = 1200
+    after = solve(build_scenario(data), method="greedy").check
+    assert after.measures.gap_days < before
+    assert all(
+        gap_days_between(build_scenario(data), e.start, e.end) == 0
+        for e in reliefs
+    )
+
+
+def test_blackout_keeps_the_only_unit_home() -> None:
+    # To count from 2024-04-10 the unit must arrive 2024-03-31 and leave
+    # home 2024-03-10; its blackout lasts until 2024-04-30.
+    unit = armored(
+        "A",
+        blackouts=[
+            {"start": "2024-02-10", "end": "2024-04-30", "reason": "refit"}
+        ],
+    )
+    data = scenario_data([unit], [SHORT_REQ], horizon=ONE_YEAR)
+    (only,) = explain(build_scenario(data))[0]
+    assert only.cause == BLACKOUT
+    assert "2024-02-10 to 2024-04-30 (refit)" in only.message
+    assert (
+        "end A's blackout (refit) by 2024-03-10 instead of 2024-04-30"
+        in only.suggestions
+    )
+    assert only.units == {"A": "blackout 2024-02-10 to 2024-04-30 (refit)"}
+    data["units"][0]["blackouts"][0]["end"] = "2024-03-10"
+    assert not solve(build_scenario(data), method="greedy").check.gaps
+
+
+def test_unit_not_yet_available() -> None:
+    unit = armored("A", available_from="2024-04-30")
+    data = scenario_data([unit], [SHORT_REQ], horizon=ONE_YEAR)
+    (only,) = explain(build_scenario(data))[0]
+    assert only.cause == UNAVAILABLE
+    assert "available only from 2024-04-30" in only.message
+    assert (
+        "make A available from 2024-03-10 instead of 2024-04-30"
+        in only.suggestions
+    )
+    data["units"][0]["available_from"] = "2024-03-10"
+    assert not solve(build_scenario(data), method="greedy").check.gaps
+
+
+def test_no_unit_of_the_capability() -> None:
+    engineers = {"id": "E1", "capability": "engineers", "troops": 150}
+    data = scenario_data([engineers], [SHORT_REQ], horizon=ONE_YEAR)
+    (only,) = explain(build_scenario(data))[0]
+    assert only.cause == NO_ELIGIBLE_UNIT
+    assert (only.start, only.end) == (date(2024, 4, 10), date(2024, 12, 6))
+    assert only.gap_days == 240
+    assert any(
+        s.startswith("allow engineers to fill armored-battalion")
+        for s in only.suggestions
+    )
+    # The fix, tried: with the substitution the gap closes.
+    data["substitutions"] = [
+        {"capability": "armored-battalion", "by": "engineers"}
+    ]
+    assert not solve(build_scenario(data), method="greedy").check.gaps
+
+
+def test_window_too_short_for_a_tour() -> None:
+    # 52 days; a 90-day tour starting 10 days early ends 28 days late.
+    short = dict(SHORT_REQ, end="2024-06-01")
+    data = scenario_data([armored("A")], [short], horizon=ONE_YEAR)
+    (only,) = explain(build_scenario(data))[0]
+    assert only.cause == WINDOW_TOO_SHORT
+    assert "lengthen R to at least 80 days" in only.suggestions
+    data["requirements"][0]["end"] = "2024-06-29"  # 80 days
+    assert not solve(build_scenario(data), method="greedy").check.gaps
+
+
+def test_requirement_starting_with_the_horizon() -> None:
+    at_start = dict(SHORT_REQ, start="2024-01-01", end="2024-06-01")
+    data = scenario_data([armored("A")], [at_start], horizon=ONE_YEAR)
+    (only,) = explain(build_scenario(data))[0]
+    assert only.cause == HORIZON_START
+    assert (only.start, only.end) == (date(2024, 1, 1), date(2024, 1, 11))
+
+
+def test_gap_the_plan_could_have_filled() -> None:
+    # A hand-made plan that sends the only unit 40 days late.
+    data = scenario_data([armored("A")], [SHORT_REQ], horizon=ONE_YEAR)
+    s = build_scenario(data)
+    late = Deployment("A", "R", date(2024, 5, 10), date(2024, 12, 6))
+    plan = Plan(scenario=s.name, deployments=[late])
+    verdict = check(s, plan)
+    assert verdict.valid and verdict.gaps
+    (only,) = explain_gaps(s, plan, verdict)
+    assert only.cause == PLANNER_CHOICE
+    assert "deploy A on R from 2024-03-31 to 2024-12-06" in only.suggestions
+
+
+def test_explanations_are_json_ready_and_readable() -> None:
+    data = scenario_data([armored(f"A{i}") for i in range(3)])
+    explanations, _ = explain(build_scenario(data))
+    for e in explanations:
+        d = json.loads(json.dumps(e.to_dict()))
+        assert d["cause"] in CAUSES
+        assert date.fromisoformat(d["start"]) < date.fromisoformat(d["end"])
+        assert d["days"] == e.days and d["gap_days"] == e.gap_days
+        assert set(d["units"]) == {"A0", "A1", "A2"}
+        text = str(e)
+        assert e.cause in text and e.requirement in text
+        assert all(s in text for s in e.suggestions)
+
+
+def test_check_result_is_optional_and_output_stable() -> None:
+    s = build_scenario(scenario_data([armored(f"A{i}") for i in range(3)]))
+    result = solve(s, method="greedy")
+    given = explain_gaps(s, result.plan, result.check)
+    assert explain_gaps(s, result.plan) == given
+
+
+@settings(max_examples=40, deadline=None)
+@given(strategies.scenarios())
+def test_every_gap_window_is_explained(s: Scenario) -> None:
+    result = solve(s, method="greedy")
+    explanations = explain_gaps(s, result.plan, result.check)
+    windows = sum(len(w) for w in result.check.gaps.values())
+    assert len(explanations) == windows
+    # The explanations account for exactly the checker's gap days.
+    assert sum(e.gap_days for e in explanations) == (
+        result.check.measures.gap_days
+    )
+    for e in explanations:
+        assert e.cause in CAUSES
+        json.dumps(e.to_dict())
+        if e.cause == PLANNER_CHOICE:
+            # Sound: the tour it names keeps every rule and closes gap.
+            found = re.match(
+                r"deploy (\S+) on (\S+) from (\S+) to (\S+)", e.suggestions[0]
+            )
+            assert found
+            unit, req, start, end = found.groups()
+            extra = Deployment(
+                unit,
+                req,
+                date.fromisoformat(start),
+                date.fromisoformat(end),
+            )
+            others = [
+                d
+                for d in result.plan.deployments
+                if d.fixed
+                or not (
+                    d.unit == unit
+                    and d.requirement == req
+                    and d.start < e.end
+                    and d.end > e.start
+                )
+            ]
+            better = check(s, Plan(s.name, [*others, extra]))
+            assert better.valid
