@@ -19,8 +19,11 @@ run: $(STAMP)
 	mkdir -p out
 	$(BIN)/rotaplan solve $(EXAMPLE) -o out/plan.json --csv out/plan.csv
 	$(BIN)/rotaplan check $(EXAMPLE) out/plan.json
+	$(BIN)/rotaplan report $(EXAMPLE) out/plan.json -o out/report.html --xlsx out/plan.xlsx
+	@echo "report: $(CURDIR)/out/report.html"
 
 test: $(STAMP)
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 

@@ -360,10 +360,15 @@ def _measures(
 
     exercise_gap_days = 0
     exercise_gaps: dict[str, int] = {}
+    unit_rows = {unit_id: i for i, unit_id in enumerate(inst.units)}
     for ex in inst.exercises.values():
         missing = 0
         for capability, count in ex.needs:
-            have = np.zeros(ex.end - ex.start + 1, dtype=np.int64)
+            # The contract counts units: a unit present twice over (a
+            # plan already broken by H3) still counts once.
+            present = np.zeros(
+                (len(inst.units), ex.end - ex.start), dtype=bool
+            )
             for leg in legs:
                 unit = inst.units[leg.unit]
                 if (
@@ -371,15 +376,13 @@ def _measures(
                     or inst.requirements[leg.requirement].site != ex.site
                 ):
                     continue
-                s = min(
-                    max(leg.start + unit.policy.handover_days, ex.start),
-                    ex.end,
-                )
-                e = min(max(leg.end, ex.start), ex.end)
+                s = max(leg.start + unit.policy.handover_days, ex.start)
+                e = min(leg.end, ex.end)
                 if e > s:
-                    have[s - ex.start] += 1
-                    have[e - ex.start] -= 1
-            missing += int(np.maximum(0, count - np.cumsum(have)[:-1]).sum())
+                    row = unit_rows[leg.unit]
+                    present[row, s - ex.start : e - ex.start] = True
+            have = present.sum(axis=0)
+            missing += int(np.maximum(0, count - have).sum())
         exercise_gap_days += missing
         exercise_gaps[ex.id] = missing
     measures = Measures(

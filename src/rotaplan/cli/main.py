@@ -431,7 +431,7 @@ def init_command(
     )
 
 
-_EXTRA_COMMANDS: list[str] = []
+_EXTRA_COMMANDS: list[str] = ["report_cmd"]
 
 
 def _register_extra_commands() -> None:

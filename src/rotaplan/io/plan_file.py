@@ -13,6 +13,7 @@ from ..model import PLAN_FORMAT, Deployment, Instance, Measures, Plan, Scenario
 from .errors import InputError
 from .scenario_file import read_data
 
+_ROW_KEYS = {"unit", "requirement", "start", "end", "fixed"}
 _KNOWN = {
     "format",
     "scenario",
@@ -37,6 +38,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         out["bound"] = {"primary": plan.bound}
     out["deployments"] = [
         {
+            **d.extra,
             "unit": d.unit,
             "requirement": d.requirement,
             "start": d.start.isoformat(),
@@ -112,13 +114,22 @@ def plan_from_dict(data: Any, file: str = "(plan)") -> Plan:
                     f"{row[key]!r} is not a date",
                     "write the date as YYYY-MM-DD",
                 ) from None
+        fixed = row.get("fixed", False)
+        if not isinstance(fixed, bool):
+            raise InputError(
+                file,
+                f"deployments[{i}].fixed",
+                f"{fixed!r} is not true or false",
+                "write true or false (JSON booleans, no quotes)",
+            )
         deployments.append(
             Deployment(
                 unit=str(row["unit"]),
                 requirement=str(row["requirement"]),
                 start=values["start"],
                 end=values["end"],
-                fixed=bool(row.get("fixed", False)),
+                fixed=fixed,
+                extra={k: v for k, v in row.items() if k not in _ROW_KEYS},
             )
         )
     objective = None
@@ -141,14 +152,30 @@ def plan_from_dict(data: Any, file: str = "(plan)") -> Plan:
             ) from None
     bound = None
     if isinstance(data.get("bound"), dict) and "primary" in data["bound"]:
-        bound = float(data["bound"]["primary"])
+        try:
+            bound = float(data["bound"]["primary"])
+        except (TypeError, ValueError):
+            raise InputError(
+                file,
+                "bound.primary",
+                f"{data['bound']['primary']!r} is not a number",
+                "remove 'bound' or correct it",
+            ) from None
+    solver = data.get("solver") or {}
+    if not isinstance(solver, dict):
+        raise InputError(
+            file,
+            "solver",
+            "not an object",
+            'write an object such as {"name": "...", "seconds": 1.0}',
+        )
     return Plan(
         scenario=str(data.get("scenario", "")),
         deployments=deployments,
         status=str(data.get("status", "feasible")),
         objective=objective,
         bound=bound,
-        solver=dict(data.get("solver") or {}),
+        solver=dict(solver),
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ..analyze.check import check
+from ..analyze.costs import cost_problems
 from ..model import (
     Deployment,
     Plan,
@@ -31,6 +32,28 @@ class _SafeLoader(yaml.SafeLoader):
     that ``2024-02-30`` gets a message with its field path."""
 
 
+def _mapping_without_repeats(
+    loader: _SafeLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    """A mapping whose keys are each written once: YAML itself keeps the
+    last of two equal keys, silently dropping what the planner wrote."""
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, str | int | float | bool) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {key!r} is written twice in one mapping",
+                key_node.start_mark,
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_SafeLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
+)
 _SafeLoader.yaml_implicit_resolvers = {
     first: [
         (tag, rx)
@@ -154,7 +177,7 @@ def load_scenario(path: str | Path) -> Scenario:
         scenario = build_scenario(data)
     except ScenarioError as exc:
         raise InputError.from_problems(str(path), exc.problems) from None
-    problems = fixed_problems(scenario)
+    problems = cost_problems(scenario) + fixed_problems(scenario)
     if problems:
         raise InputError.from_problems(str(path), problems)
     return scenario

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,6 +19,10 @@ class Deployment:
     start: date
     end: date
     fixed: bool = False
+    # Keys other tools put on a deployment; kept through read and write.
+    extra: Mapping[str, Any] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @property
     def days(self) -> int:

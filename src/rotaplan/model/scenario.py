@@ -13,15 +13,32 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     model_validator,
 )
 
+from .costs import Costs
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # YAML reads `yes` as True, which pydantic would take for 1.
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is a yes/no value, not a number")
+    return value
+
+
+NoBool = BeforeValidator(_not_a_boolean)
+# Bounds far beyond any real scenario keep arithmetic in machine integers.
+MAX_DAYS = 100_000
 Id = Annotated[str, Field(min_length=1, max_length=200)]
-NonNegInt = Annotated[int, Field(ge=0)]
-PosInt = Annotated[int, Field(ge=1)]
+NonNegInt = Annotated[int, NoBool, Field(ge=0, le=MAX_DAYS)]
+PosInt = Annotated[int, NoBool, Field(ge=1, le=MAX_DAYS)]
+Troops = Annotated[int, NoBool, Field(ge=1, le=10_000_000)]
+Count = Annotated[int, NoBool, Field(ge=1, le=10_000)]
+Weight = Annotated[float, NoBool, Field(ge=0, le=1e9, allow_inf_nan=False)]
 
 BUILTIN_POLICY: dict[str, float | int] = {
     "transit_days": 14,
@@ -70,9 +87,10 @@ class PolicyOverrides(_Strict):
     handover_days: NonNegInt | None = None
     min_deployment_days: PosInt | None = None
     max_deployment_days: PosInt | None = None
-    dwell_ratio: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = (
-        None
-    )
+    dwell_ratio: (
+        Annotated[float, NoBool, Field(ge=0, le=100, allow_inf_nan=False)]
+        | None
+    ) = None
     min_dwell_days: NonNegInt | None = None
 
     def given(self) -> dict[str, Any]:
@@ -103,13 +121,13 @@ class Site(_Strict):
     id: Id
     name: str = ""
     country: str = ""
-    capacity_troops: PosInt | None = None
+    capacity_troops: Troops | None = None
 
 
 class Unit(PolicyOverrides):
     id: Id
     capability: Id
-    troops: PosInt
+    troops: Troops
     component: Id = "active"
     name: str = ""
     home: str = ""
@@ -137,14 +155,14 @@ class Requirement(Window):
     id: Id
     site: Id
     capability: Id
-    count: PosInt = 1
-    priority: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1.0
+    count: Count = 1
+    priority: Weight = 1.0
 
 
 class Substitution(_Strict):
     capability: Id
     by: Id
-    penalty: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1.0
+    penalty: Weight = 1.0
 
 
 class FixedDeployment(Window):
@@ -154,7 +172,7 @@ class FixedDeployment(Window):
 
 class Need(_Strict):
     capability: Id
-    count: PosInt = 1
+    count: Count = 1
 
 
 class Exercise(Window):
@@ -176,9 +194,8 @@ class Scenario(_Strict):
     substitutions: list[Substitution] = []
     fixed: list[FixedDeployment] = []
     exercises: list[Exercise] = []
-    # Sections a later part of the tool reads (report costs, stocks...)
-    # are kept as given; each owner validates its own.
-    costs: dict[str, Any] | None = None
+    # Money figures for rotation versus stationing; defaults when absent.
+    costs: Costs = Costs()
 
     def policy(self, unit: Unit) -> Policy:
         """Resolve a unit's policy: built-in, defaults, component, unit."""
@@ -282,6 +299,16 @@ _FIXES = {
     "dict_type": "write a mapping (key: value)",
     "model_type": "write a mapping (key: value)",
     "list_type": "write a list (- item)",
+    "less_than_equal": "use a smaller number",
+    "string_type": "write text; quote it if it looks like a number or a "
+    "date ('101')",
+    "string_too_long": "shorten it",
+    "finite_number": "write a finite number",
+    "date_from_datetime_inexact": "write a date without a time, YYYY-MM-DD",
+    "bool_type": "write true or false",
+    "int_type": "write a whole number",
+    "float_type": "write a number",
+    "literal_error": "use one of the allowed values",
 }
 
 
@@ -290,9 +317,14 @@ def _problem_from_pydantic(error: Any) -> Problem:
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    fix = _FIXES.get(error["type"], "")
+    fix = _FIXES.get(
+        error["type"],
+        "correct the value; the scenario format lists each field",
+    )
     if error["type"] == "value_error" and "must be after" in message:
         fix = "make the end date later than the start date"
+    elif error["type"] == "value_error" and "yes/no" in message:
+        fix = "write a number"
     return Problem(path=field_path(loc), message=message, fix=fix)
 
 
@@ -332,8 +364,21 @@ def check_references(scenario: Scenario) -> list[Problem]:
                 )
             )
 
+    substituted = {s.capability for s in scenario.substitutions}
     for i, r in enumerate(scenario.requirements):
         unknown(f"requirements[{i}].site", "site", r.site, site_ids)
+        if r.capability not in capabilities | substituted:
+            # No unit could ever fill it: almost always a spelling slip.
+            listed = ", ".join(sorted(capabilities)[:8]) or "none defined"
+            problems.append(
+                Problem(
+                    path=f"requirements[{i}].capability",
+                    message=f"no unit has capability {r.capability!r} and "
+                    "no substitution stands in for it",
+                    fix=f"use a capability of the units ({listed}) or add "
+                    "a unit or a substitution for it",
+                )
+            )
     for i, s in enumerate(scenario.substitutions):
         unknown(f"substitutions[{i}].by", "capability", s.by, capabilities)
     for i, e in enumerate(scenario.exercises):
