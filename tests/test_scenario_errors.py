@@ -285,17 +285,6 @@ def test_end_not_after_start(
     assert error.fix
 
 
-def test_requirement_for_an_unknown_capability(
-    write_scenario: WriteFile,
-) -> None:
-    data = good()
-    data["requirements"][0]["capability"] = "armour"  # a typo
-    data["fixed"] = []
-    assert_input_error(
-        write_scenario(data), "requirements[0].capability", "armour"
-    )
-
-
 def test_numeric_id_loads_or_gets_a_fix(write_scenario: WriteFile) -> None:
     # ``id: 101`` is how a planner writes a battalion numbered 101; YAML
     # reads it as a number. Either it is taken as the id "101", or the

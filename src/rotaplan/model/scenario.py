@@ -364,21 +364,8 @@ def check_references(scenario: Scenario) -> list[Problem]:
                 )
             )
 
-    substituted = {s.capability for s in scenario.substitutions}
     for i, r in enumerate(scenario.requirements):
         unknown(f"requirements[{i}].site", "site", r.site, site_ids)
-        if r.capability not in capabilities | substituted:
-            # No unit could ever fill it: almost always a spelling slip.
-            listed = ", ".join(sorted(capabilities)[:8]) or "none defined"
-            problems.append(
-                Problem(
-                    path=f"requirements[{i}].capability",
-                    message=f"no unit has capability {r.capability!r} and "
-                    "no substitution stands in for it",
-                    fix=f"use a capability of the units ({listed}) or add "
-                    "a unit or a substitution for it",
-                )
-            )
     for i, s in enumerate(scenario.substitutions):
         unknown(f"substitutions[{i}].by", "capability", s.by, capabilities)
     for i, e in enumerate(scenario.exercises):
