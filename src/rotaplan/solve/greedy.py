@@ -220,6 +220,18 @@ def _best_unit(
     for unit_id, penalty in candidates:
         unit = inst.units[unit_id]
         h = unit.policy.handover_days
+        if best is not None and best.start == wanted:
+            # Nobody can count earlier than the best so far; a candidate
+            # wins only on penalty, then slack. Candidates come in order
+            # of penalty, and slack only shrinks when a unit leaves
+            # earlier, so its slack on the wanted day bounds it.
+            if penalty > best.penalty:
+                break
+            bound = _Choice(
+                unit_id, wanted, penalty, schedule.slack(unit, wanted - h)
+            )
+            if bound.key() >= best.key():
+                continue
         start = schedule.earliest_start(unit, req, wanted - h)
         if start is None:
             continue
