@@ -49,6 +49,9 @@ class CheckResult:
     # half-open window with a shortfall; exercise id -> its gap days.
     gaps: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     exercise_gaps: dict[str, int] = field(default_factory=dict)
+    # requirement id -> (first counted day, units short on each counted
+    # day from it): the per-day figures behind gap_days, for reports.
+    shortfall: dict[str, tuple[int, np.ndarray]] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -271,7 +274,7 @@ def check(scenario: Scenario, plan: Plan) -> CheckResult:
         for _, leg in known
         if (leg.unit, leg.requirement, leg.start, leg.end) in fixed_wanted
     )
-    measures, gaps, exercise_gaps = _measures(
+    measures, gaps, exercise_gaps, shortfall = _measures(
         inst, [leg for _, leg in known], len(deployments) - fixed_count
     )
     violations.sort(
@@ -281,7 +284,7 @@ def check(scenario: Scenario, plan: Plan) -> CheckResult:
             v.message,
         )
     )
-    return CheckResult(violations, measures, gaps, exercise_gaps)
+    return CheckResult(violations, measures, gaps, exercise_gaps, shortfall)
 
 
 def _name(d: Deployment) -> str:
@@ -326,7 +329,12 @@ def _capacity_violations(inst: Instance, legs: list[Leg]) -> list[Violation]:
 
 def _measures(
     inst: Instance, legs: list[Leg], planned: int
-) -> tuple[Measures, dict[str, list[tuple[int, int, int]]], dict[str, int]]:
+) -> tuple[
+    Measures,
+    dict[str, list[tuple[int, int, int]]],
+    dict[str, int],
+    dict[str, tuple[int, np.ndarray]],
+]:
     horizon = inst.horizon_end
     per_req: dict[str, list[Leg]] = defaultdict(list)
     penalty = 0.0
@@ -339,6 +347,7 @@ def _measures(
     gap_days = 0
     weighted = 0.0
     gaps: dict[str, list[tuple[int, int, int]]] = {}
+    shortfall: dict[str, tuple[int, np.ndarray]] = {}
     for req in inst.requirements.values():
         lo, hi = max(req.start, 0), min(req.end, horizon)
         if hi <= lo:
@@ -357,6 +366,7 @@ def _measures(
         weighted += req.priority * total
         if total:
             gaps[req.id] = _windows(short, lo)
+        shortfall[req.id] = (lo, short)
 
     exercise_gap_days = 0
     exercise_gaps: dict[str, int] = {}
@@ -392,7 +402,7 @@ def _measures(
         substitution_penalty=float(penalty),
         deployments=planned,
     )
-    return measures, gaps, exercise_gaps
+    return measures, gaps, exercise_gaps, shortfall
 
 
 def _windows(short: np.ndarray, offset: int) -> list[tuple[int, int, int]]:

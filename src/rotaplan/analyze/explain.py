@@ -25,6 +25,7 @@ import numpy as np
 from ..model import Instance, Plan, Scenario
 from ..model.instance import Leg, RequirementData, UnitData
 from .check import CheckResult, check
+from .days import runs
 from .sizing import (
     BLACKOUT,
     HORIZON_START,
@@ -216,15 +217,6 @@ class _Context:
         return have
 
 
-def _runs(mask: np.ndarray, offset: int) -> list[tuple[int, int]]:
-    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return [
-        (int(s) + offset, int(e) + offset)
-        for s, e in zip(edges[::2], edges[1::2], strict=True)
-    ]
-
-
 def _best_tour(
     ctx: _Context,
     subject: _Subject,
@@ -288,7 +280,7 @@ def _best_tour(
     ready = None if HISTORY in relax else unit.ready_from
     slots = list(zip([None, *kept], [*kept, None], strict=True))
     best: _Tour | None = None
-    for a, b in _runs(ok, x0):
+    for a, b in runs(ok, x0):
         for prev, nxt in slots:
             s_lo = max(a, first_start)
             if prev is not None:

@@ -29,6 +29,7 @@ import numpy as np
 from ..model import Instance, Policy, Scenario
 from ..model.instance import RequirementData, UnitData
 from ..model.scenario import Unit
+from .days import runs
 
 # Stable cause codes shared by sizing reasons and gap explanations.
 NO_ELIGIBLE_UNIT = "no-eligible-unit"
@@ -435,16 +436,6 @@ def tour_fits(inst: Instance, unit: UnitData, req: RequirementData) -> bool:
     return first <= last
 
 
-def _runs(mask: np.ndarray, offset: int) -> list[tuple[int, int]]:
-    """Maximal runs of True as half-open (start, end) days."""
-    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return [
-        (int(s) + offset, int(e) + offset)
-        for s, e in zip(edges[::2], edges[1::2], strict=True)
-    ]
-
-
 def _fewer(count: int) -> str:
     return (
         "no eligible unit"
@@ -737,7 +728,7 @@ def _blocked_reasons(
     count = np.sum([usable[u.id] for u in fitting], axis=0)
     short = (count < req.count) & open_days
     out: list[SizingReason] = []
-    for s, e in _runs(short, lo):
+    for s, e in runs(short, lo):
         why: list[str] = []
         code = BLACKOUT
         for unit in fitting:
