@@ -143,7 +143,7 @@ def solve_command(
     ] = 60.0,
     method: Annotated[
         str, typer.Option(help=f"planner: {', '.join(METHODS)}")
-    ] = METHODS[-1],
+    ] = METHODS[0],
     threads: Annotated[
         int | None, typer.Option(min=1, help="search workers")
     ] = None,
