@@ -12,7 +12,8 @@ from ..model import Instance, Measures, Plan, Scenario
 from ..model.instance import Leg
 from .greedy import greedy_plan
 
-METHODS = ("greedy",)
+# The optimizer first: it is the default.
+METHODS = ("cpsat", "greedy")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class PlannerError(RuntimeError):
 def solve(
     scenario: Scenario,
     *,
-    method: str = "greedy",
+    method: str = "cpsat",
     time_limit: float = 60.0,
     threads: int | None = None,
     seed: int = 0,
@@ -66,18 +67,29 @@ def solve(
     scenario
         A validated scenario.
     method
-        ``"greedy"`` (the relay heuristic) or another of ``METHODS``.
+        ``"cpsat"`` (the optimizer, proves optimality) or ``"greedy"``
+        (the relay heuristic, fast, no proof).
     time_limit
         Seconds the search may take.
     threads, seed
-        Search workers and random seed; the same input and seed give the
-        same plan.
+        Search workers and random seed. With ``threads=1`` a solve that
+        finishes by proof gives the same plan every time; with
+        ``work_limit`` (below) every solve does, whatever the threads.
     keep
-        A published plan to change as little as possible.
+        A published plan to change as little as possible: among the
+        plans optimal in gap and substitution penalty, ``cpsat`` keeps
+        the most of its deployments and reports the rest in
+        ``details["changes"]``.
     progress
-        Called with a ``Progress`` as the search goes.
+        Called with a ``Progress`` as the search goes (from solver
+        threads, one call at a time).
     **params
-        Passed on to the method's engine.
+        For ``cpsat``: ``interruptible=True`` lets Ctrl-C stop the
+        search and return the best plan so far
+        (``details["interrupted"]``); ``work_limit`` caps the search in
+        CP-SAT's deterministic seconds, for reproducible plans;
+        ``log=True`` prints CP-SAT's log; any other name is passed to
+        CP-SAT as a parameter.
 
     Returns
     -------
@@ -100,12 +112,94 @@ def solve(
     proved_bound: float | None = None
     if method == "greedy":
         legs = greedy_plan(inst, progress=report)
+    elif method == "cpsat":
+        legs, proved_bound, details = _optimize(
+            scenario, inst, time_limit, threads, seed, keep, progress, params
+        )
     else:  # pragma: no cover - guarded above
         raise AssertionError(method)
     runtime = time.perf_counter() - began
     return _finish(
         scenario, inst, legs, method, runtime, proved_bound, details
     )
+
+
+def _optimize(
+    scenario: Scenario,
+    inst: Instance,
+    time_limit: float,
+    threads: int | None,
+    seed: int,
+    keep: Plan | None,
+    progress: ProgressCallback | None,
+    params: dict[str, Any],
+) -> tuple[list[Leg], float, dict[str, Any]]:
+    """Run the CP-SAT optimizer; the checker judges every candidate."""
+    from .cpsat import optimize_plan, settings_from
+
+    settings = settings_from(time_limit, threads, seed, params)
+
+    def judge(legs: list[Leg]) -> tuple[bool, Measures]:
+        plan = Plan(
+            scenario=scenario.name,
+            deployments=[inst.deployment(leg) for leg in legs],
+        )
+        verdict = check(scenario, plan)
+        return verdict.valid, verdict.measures
+
+    published: list[Leg] | None = None
+    now_fixed = 0
+    gone: list[dict[str, str]] = []
+    if keep is not None:
+        # The published plan's own deployments (not fixed there): those
+        # the scenario has since fixed are kept by rule; those naming a
+        # unit or requirement the scenario no longer has are removed.
+        fixed = {(f.unit, f.requirement, f.start, f.end) for f in inst.fixed}
+        published = []
+        for d in keep.deployments:
+            if d.fixed:
+                continue
+            if (
+                d.unit not in inst.units
+                or d.requirement not in inst.requirements
+            ):
+                gone.append(
+                    {
+                        "unit": d.unit,
+                        "requirement": d.requirement,
+                        "start": d.start.isoformat(),
+                        "end": d.end.isoformat(),
+                    }
+                )
+                continue
+            leg = inst.leg(d)
+            if (leg.unit, leg.requirement, leg.start, leg.end) in fixed:
+                now_fixed += 1
+            else:
+                published.append(
+                    Leg(leg.unit, leg.requirement, leg.start, leg.end)
+                )
+
+    def relay(snapshot: Any) -> None:
+        if progress is not None:
+            progress(
+                Progress(
+                    elapsed=snapshot.elapsed,
+                    fraction=min(
+                        1.0, snapshot.elapsed / max(time_limit, 1e-9)
+                    ),
+                    incumbent=snapshot.incumbent,
+                    bound=snapshot.bound,
+                    message=snapshot.message,
+                )
+            )
+
+    done = optimize_plan(inst, settings, judge, published, relay)
+    changes = done.details.get("changes")
+    if changes is not None:
+        changes["kept"] += now_fixed
+        changes["removed"] = gone + changes["removed"]
+    return done.legs, done.bound, done.details
 
 
 def _finish(

@@ -1,0 +1,251 @@
+"""Local search for groups too large to solve whole: re-plan one site
+over a window of time with CP-SAT, keeping the rest of the plan.
+
+A neighbourhood frees every deployment at the site that meets the
+window, for every unit that could serve there, and asks the exact model
+(on a sub-instance) for the best plan of the site in the window, the
+units' other deployments held as commitments they owe dwell around. A
+better plan replaces the old; the plan stays valid at every step, so the
+search can stop at any time. Windows are aimed at the costliest short
+days first, then swept over every site for fewer deployments.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from ...model import Instance
+from ...model.instance import Leg
+from .bounds import primary_of, shortfalls
+from .engine import Settings, run_cpsat
+from .hints import NotInModel
+from .model import RotaModel, evaluate
+
+# Days added on each side of a short run to make a window.
+_MARGIN = 240
+# Length and step of the windows swept when nothing is short.
+_SWEEP = 540
+
+
+@dataclass
+class Neighbourhood:
+    """A site over a window, as a sub-instance to solve."""
+
+    sub: Instance
+    busy: dict[str, list[Leg]]
+    window: tuple[int, int]
+    freed: list[Leg]
+    kept: list[Leg]
+
+
+def neighbourhood(
+    inst: Instance, legs: list[Leg], site: str, a: int, b: int
+) -> Neighbourhood | None:
+    """Free the deployments at ``site`` that meet ``[a, b)``."""
+    reqs = [r for r in inst.requirements.values() if r.site == site]
+    units = {
+        u
+        for u in inst.units
+        if any(inst.penalty(u, r.id) is not None for r in reqs)
+    }
+    if not reqs or not units:
+        return None
+
+    def here(x: Leg) -> bool:
+        return inst.requirements[x.requirement].site == site
+
+    freed = [
+        x
+        for x in legs
+        if not x.fixed
+        and x.unit in units
+        and here(x)
+        and x.start < b
+        and x.end > a
+    ]
+    a = min([a, *(x.start for x in freed)])
+    b = max([b, *(x.end for x in freed)])
+    freed_ids = {id(x) for x in freed}
+    kept = [x for x in legs if id(x) not in freed_ids]
+    sub_reqs = {
+        r.id: replace(r, start=max(r.start, a), end=min(r.end, b))
+        for r in reqs
+        if r.start < b and r.end > a
+    }
+    if not sub_reqs:
+        return None
+    # Kept deployments at the site in the window count there (coverage,
+    # capacity); a free unit's others are commitments.
+    pinned = [
+        Leg(x.unit, x.requirement, x.start, x.end, fixed=True)
+        for x in kept
+        if here(x) and x.requirement in sub_reqs and x.start < b and x.end > a
+    ]
+    pinned_ids = {(x.unit, x.start) for x in pinned}
+    busy: dict[str, list[Leg]] = {}
+    for x in kept:
+        if x.unit in units and (x.unit, x.start) not in pinned_ids:
+            busy.setdefault(x.unit, []).append(x)
+    exercises = {
+        e.id: replace(e, start=max(e.start, a), end=min(e.end, b))
+        for e in inst.exercises.values()
+        if e.site == site and e.start < b and e.end > a
+    }
+    sub = Instance(
+        name=inst.name,
+        origin=inst.origin,
+        horizon_end=inst.horizon_end,
+        sites={site: inst.sites[site]},
+        units={
+            u: d
+            for u, d in inst.units.items()
+            if u in units or u in {x.unit for x in pinned}
+        },
+        requirements=sub_reqs,
+        exercises=exercises,
+        substitutions=dict(inst.substitutions),
+        fixed=pinned,
+    )
+    return Neighbourhood(sub, busy, (a, b), freed, kept)
+
+
+def _weighted(rm: RotaModel) -> cp_model.LinearExprT:
+    """The lexicographic objective as one weighted sum (the model is
+    small, so the weights stay well inside 64 bits)."""
+    obj = rm.objective
+    slots = rm.slot_count + 1
+    longest = max(
+        (u.policy.max_deployment_days for u in rm.inst.units.values()),
+        default=0,
+    )
+    worst_penalty = max(
+        (obj.penalty_scale.weight(p) for p in rm.inst.substitutions.values()),
+        default=0,
+    )
+    penalty_span = slots * longest * worst_penalty + 1
+    return (
+        obj.primary * (penalty_span * slots)
+        + obj.penalty * slots
+        + obj.deployments
+    )
+
+
+def solve_neighbourhood(
+    hood: Neighbourhood, settings: Settings, wall: float, work: float | None
+) -> tuple[list[Leg] | None, float]:
+    """The neighbourhood's best plan if better than the current one, and
+    CP-SAT's work spent."""
+    rm = RotaModel(
+        hood.sub,
+        capacity_sites=frozenset(
+            s for s, d in hood.sub.sites.items() if d.capacity is not None
+        ),
+        busy=hood.busy,
+        window=hood.window,
+    )
+    current = rm.canonical([*hood.sub.fixed, *hood.freed])
+    target = _weighted(rm)
+    try:
+        held = evaluate(target, rm.values_of(current))
+    except NotInModel:
+        return None, 0.0
+    rm.model.minimize(target)
+    rm.hint(current)
+    found, _, value, _, info = run_cpsat(rm.model, settings, wall, work, None)
+    if found is None or value is None or value >= held:
+        return None, info["work"]
+    new = [x for x in rm.legs(found) if not x.fixed]
+    return new, info["work"]
+
+
+def improve(
+    inst: Instance,
+    legs: list[Leg],
+    settings: Settings,
+    wall: float,
+    work: float | None,
+    report: Callable[[float], None] | None = None,
+    aimed_only: bool = False,
+) -> tuple[list[Leg], list[dict[str, object]]]:
+    """Improve a valid plan of ``inst`` until the time (or work) runs
+    out, or, with ``aimed_only``, until no short day is left to aim
+    at; every intermediate plan is valid.
+
+    Returns the best plan and a log of the neighbourhoods tried.
+    """
+    began = time.perf_counter()
+    work_left = work
+    log: list[dict[str, object]] = []
+    tried: set[tuple[str, int, int]] = set()
+    sweep = _sweep_windows(inst)
+    stale = 0
+    while True:
+        left = wall - (time.perf_counter() - began)
+        if left <= 0.05 or (work_left is not None and work_left <= 0):
+            break
+        target = _next_window(inst, legs, tried, [] if aimed_only else sweep)
+        if target is None:
+            break
+        tried.add(target)
+        site, a, b = target
+        hood = neighbourhood(inst, legs, site, a, b)
+        if hood is None:
+            continue
+        step_wall = min(left, max(1.0, left / 8))
+        step_work = None if work_left is None else min(work_left, 2.0)
+        new, spent = solve_neighbourhood(hood, settings, step_wall, step_work)
+        if work_left is not None:
+            work_left -= spent
+        log.append(
+            {
+                "site": site,
+                "window": [a, b],
+                "improved": bool(new),
+                "work": spent,
+            }
+        )
+        if new is None:
+            stale += 1
+            continue
+        stale = 0
+        legs = sorted(
+            [*hood.kept, *new], key=lambda x: (x.start, x.unit, x.requirement)
+        )
+        # Improvements elsewhere may open new chances here.
+        tried = {t for t in tried if t[0] != site}
+        if report is not None:
+            report(primary_of(inst, legs))
+    return legs, log
+
+
+def _sweep_windows(inst: Instance) -> list[tuple[str, int, int]]:
+    out = []
+    sites = sorted({r.site for r in inst.requirements.values()})
+    for a in range(0, max(1, inst.horizon_end), _SWEEP // 2):
+        for site in sites:
+            out.append((site, a, a + _SWEEP))
+    return out
+
+
+def _next_window(
+    inst: Instance,
+    legs: list[Leg],
+    tried: set[tuple[str, int, int]],
+    sweep: list[tuple[str, int, int]],
+) -> tuple[str, int, int] | None:
+    for short in shortfalls(inst, legs):
+        window = (
+            short.site,
+            max(0, short.start - _MARGIN),
+            min(inst.horizon_end, short.end + _MARGIN),
+        )
+        if window not in tried:
+            return window
+    for window in sweep:
+        if window not in tried:
+            return window
+    return None

@@ -1,0 +1,735 @@
+"""Run CP-SAT on each independent group, one objective level at a time.
+
+Per group, three levels, each starting from the best plan so far:
+
+1. minimize ``primary`` (weighted gap days plus exercise gap days);
+2. with ``primary`` held at its proved optimum, minimize the
+   substitution penalty;
+3. with both held, minimize the deployments (when re-planning, first the
+   published deployments changed, then the deployments).
+
+Levels run across all groups in turn (every group's gap first). A level
+that does not finish by proof ends the sequence for its group: the plan
+is the best found, and only the bound on ``primary`` is claimed. A
+group's plan is never worse than the plan it started from.
+
+Site capacity is added lazily. Groups are first solved as if no
+capacity bound; that is a relaxation, so its bounds hold. Sites the
+combined plan overloads get their capacity modelled, the groups they
+link are merged, and those are solved again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple, cast
+
+from ortools.sat.python import cp_model, cp_model_helper
+
+from ...model import Instance
+from ...model.instance import Leg
+from .bounds import availability_bound, primary_of, shortfalls
+from .engine import Settings, run_cpsat
+from .groups import split
+from .hints import NotInModel
+from .layout import build_layout
+from .lns import improve
+from .model import RotaModel, evaluate
+
+# Share of the time a first pass over the gap may take, keeping the rest
+# for capacity found binding and for the later levels.
+_FIRST_PASS = 0.8
+# Share of a level's time for the search; the rest goes to probing for a
+# plan one better (see ``_GroupSearch._probe``).
+_MAIN_SHARE = 0.75
+# Share of the first level's time the local search may take first.
+_LOCAL_SHARE = 0.3
+
+# Groups with more (leg slot, requirement) pairs than this are searched
+# locally instead of solved whole.
+_WHOLE_MODEL_LIMIT = 4000
+
+PRIMARY, PENALTY, DEPLOYMENTS, DONE = 0, 1, 2, 3
+_LEVEL_NAMES = ("primary", "substitution_penalty", "deployments")
+
+
+@dataclass
+class Snapshot:
+    """What the search knows at one moment, in contract units."""
+
+    elapsed: float
+    incumbent: float
+    bound: float
+    message: str
+
+
+@dataclass
+class GroupOutcome:
+    """One group's plan and what was proved about it."""
+
+    legs: list[Leg]
+    primary: float
+    bound: float
+    proved: bool
+    phases: list[dict[str, Any]]
+
+
+@dataclass
+class Outcome:
+    """The combined plan of all groups."""
+
+    legs: list[Leg]
+    bound: float
+    proved: bool
+    interrupted: bool
+    groups: list[GroupOutcome]
+
+
+class _Reporter:
+    """Sums the groups' incumbents and bounds and reports them, from
+    any thread, one call at a time."""
+
+    def __init__(self, callback: Callable[[Snapshot], None] | None) -> None:
+        self.callback = callback
+        self.began = time.perf_counter()
+        self.incumbents: list[float] = []
+        self.bounds: list[float] = []
+        self.message = ""
+        self.lock = threading.Lock()
+
+    def reset(self, incumbents: list[float], bounds: list[float]) -> None:
+        with self.lock:
+            self.incumbents = list(incumbents)
+            self.bounds = list(bounds)
+
+    def update(
+        self,
+        group: int,
+        incumbent: float | None = None,
+        bound: float | None = None,
+        message: str | None = None,
+    ) -> None:
+        with self.lock:
+            if incumbent is not None:
+                self.incumbents[group] = min(self.incumbents[group], incumbent)
+            if bound is not None:
+                self.bounds[group] = max(self.bounds[group], bound)
+            if message is not None:
+                self.message = message
+        self.emit()
+
+    def emit(self) -> None:
+        if self.callback is None:
+            return
+        with self.lock:
+            self.callback(
+                Snapshot(
+                    elapsed=time.perf_counter() - self.began,
+                    incumbent=sum(self.incumbents),
+                    bound=sum(self.bounds),
+                    message=self.message,
+                )
+            )
+
+
+def _heartbeat(reporter: _Reporter, stop: threading.Event) -> None:
+    while not stop.wait(1.0):
+        reporter.emit()
+
+
+class _Interrupted(Exception):
+    """Ctrl-C stopped a search (only with ``interruptible``)."""
+
+
+class _GroupSearch:
+    """The levels of one group, run one at a time."""
+
+    @property
+    def size(self) -> int:
+        return max(1, self.rm.slot_count)
+
+    def __init__(
+        self,
+        rm: RotaModel,
+        start: list[Leg],
+        published: list[Leg] | None,
+        floor: float,
+    ) -> None:
+        """``published``: the group's part of the published plan, given
+        only where it is still valid (the caller asks the checker)."""
+        self.rm = rm
+        self.published = published
+        self.candidates = [rm.canonical(start)]
+        if published is not None:
+            again = rm.canonical(
+                sorted(
+                    [*published, *rm.inst.fixed],
+                    key=lambda x: (x.start, x.unit),
+                )
+            )
+            try:
+                rm.values_of(again)
+                self.candidates.append(again)
+            except NotInModel:
+                pass
+        self.best = min(self.candidates, key=self.key)
+        self.level = PRIMARY
+        self.stalled = False
+        self.bound = floor
+        self.phases: list[dict[str, Any]] = []
+        if rm.slot_count == 0:
+            # Nothing to decide (an exercise no unit can reach, say):
+            # the one plan is optimal and its gap is the bound.
+            self.level = DONE
+            self.bound = max(floor, _measure(rm, self.best)[0])
+
+    @property
+    def pending(self) -> bool:
+        return not self.stalled and self.level < DONE
+
+    def key(self, legs: list[Leg]) -> tuple[float, float, int, int]:
+        primary, penalty, deployments, changes = _measure(self.rm, legs)
+        return (round(primary, 6), round(penalty, 6), changes, deployments)
+
+    def outcome(self) -> GroupOutcome:
+        return GroupOutcome(
+            legs=self.best,
+            primary=_measure(self.rm, self.best)[0],
+            bound=self.bound,
+            proved=self.level == DONE and self.rm.objective.exact,
+            phases=self.phases,
+        )
+
+    def _local_first(
+        self,
+        settings: Settings,
+        wall: float,
+        work: float | None,
+        report: Callable[[float | None, float | None], None],
+    ) -> tuple[float, float]:
+        """Aim the local search at the start plan's short days before
+        the whole model searches: moving a relief into an exercise, say,
+        is one small neighbourhood for it and a long way for the whole
+        search. Returns the (seconds, work) spent."""
+        if not shortfalls(self.rm.inst, self.best):
+            return 0.0, 0.0
+        began = time.perf_counter()
+        legs, log = improve(
+            self.rm.inst,
+            self.best,
+            settings,
+            wall * _LOCAL_SHARE,
+            None if work is None else work * _LOCAL_SHARE,
+            lambda primary: report(primary, None),
+            aimed_only=True,
+        )
+        self._take_legs(legs)
+        spent = sum(float(cast(float, x["work"])) for x in log)
+        self.phases.append(
+            {
+                "phase": "local search",
+                "status": "FEASIBLE",
+                "seconds": round(time.perf_counter() - began, 3),
+                "work": spent,
+                "neighbourhoods": len(log),
+                "improved": sum(1 for x in log if x["improved"]),
+            }
+        )
+        return time.perf_counter() - began, spent
+
+    def _take_legs(self, legs: list[Leg]) -> None:
+        legs = self.rm.canonical(legs)
+        if self.key(legs) < self.key(self.best):
+            self.best = legs
+
+    def _take(self, found: cp_model.CpSolver | None) -> None:
+        if found is not None:
+            legs = self.rm.legs(found)
+            if self.key(legs) < self.key(self.best):
+                self.best = legs
+
+    def _probe(
+        self,
+        target: cp_model.LinearExprT,
+        value: int,
+        settings: Settings,
+        wall: float,
+        work: float | None,
+    ) -> tuple[bool, int]:
+        """Ask for a plan one better than ``value``: none proves
+        ``value`` optimal (CP-SAT's presolve often proves that at once,
+        though its reported bound lags); one found is the new best.
+        Returns (proved, value)."""
+        began = time.perf_counter()
+        while True:
+            left = wall - (time.perf_counter() - began)
+            if left <= 0.01 or (work is not None and work <= 0.0):
+                return False, value
+            probe = self.rm.model.clone()
+            probe.add(target <= value - 1)
+            found, proved, better, _, info = run_cpsat(
+                probe, settings, left, work, None
+            )
+            info["phase"] = f"{self.phases[-1]['phase']} probe"
+            self.phases.append(info)
+            if work is not None:
+                work -= info["work"]
+            if info["status"] == "INFEASIBLE":
+                return True, value
+            if info.get("interrupted"):
+                self.stalled = True
+                raise _Interrupted
+            if found is None or better is None:
+                return False, value
+            self._take(found)
+            value = better
+            if proved:
+                return True, value
+
+    def advance(
+        self,
+        settings: Settings,
+        wall: float,
+        work: float | None,
+        report: Callable[[float | None, float | None], None],
+    ) -> None:
+        """Run the next level; raise ``_Interrupted`` on Ctrl-C."""
+        rm, obj = self.rm, self.rm.objective
+        scale = obj.primary_scale.factor
+        level = self.level
+        if level == PENALTY and _is_constant(obj.penalty):
+            rm.model.add(obj.penalty <= evaluate(obj.penalty, {}))
+            self.level = DEPLOYMENTS
+            level = DEPLOYMENTS
+        target: cp_model.LinearExprT = (obj.primary, obj.penalty)[
+            min(level, PENALTY)
+        ]
+        hint = self.best
+        if level == DEPLOYMENTS:
+            target = obj.deployments
+            if obj.changes is not None:
+                target = obj.changes * (rm.slot_count + 1) + obj.deployments
+                # Hint the published plan when it is still as good.
+                for candidate in self.candidates[1:]:
+                    if self.key(candidate)[:2] == self.key(self.best)[:2]:
+                        hint = candidate
+        if level == PRIMARY and self.published is None:
+            spent = self._local_first(settings, wall, work, report)
+            wall = max(0.0, wall - spent[0])
+            work = None if work is None else max(0.0, work - spent[1])
+            hint = self.best
+        rm.model.minimize(target)
+        rm.hint(hint)
+        on_primary = None
+        if level == PRIMARY:
+
+            def on_primary(value: float, bound: float) -> None:
+                report(value / scale, bound / scale)
+
+        began = time.perf_counter()
+        found, proved, value, low, info = run_cpsat(
+            rm.model,
+            settings,
+            wall * _MAIN_SHARE,
+            None if work is None else work * _MAIN_SHARE,
+            on_primary,
+        )
+        info["phase"] = _LEVEL_NAMES[level]
+        self.phases.append(info)
+        self._take(found)
+        if level == PRIMARY:
+            self.bound = max(self.bound, low / scale)
+        if info.get("interrupted"):
+            self.stalled = True
+            raise _Interrupted
+        # The best plan may be the start, when the search found no better.
+        held = evaluate(target, rm.values_of(self.best))
+        value = held if value is None else min(value, held)
+        if not proved:
+            proved, value = self._probe(
+                target,
+                value,
+                settings,
+                wall - (time.perf_counter() - began),
+                None if work is None else work - info["work"],
+            )
+        if not proved or value is None:
+            self.stalled = True
+            return
+        # Hold this level at its optimum for the next.
+        if level == PRIMARY:
+            self.bound = max(self.bound, value / scale)
+            rm.model.add(obj.primary <= value)
+        elif level == PENALTY:
+            rm.model.add(obj.penalty <= value)
+        self.level = level + 1
+
+
+class _LocalSearch:
+    """A group too large to solve whole: local search from its start
+    plan (see ``lns``), with the availability bound. It runs in the
+    first level only and proves nothing beyond the bound."""
+
+    def __init__(self, group: Instance, start: list[Leg], floor: float):
+        self.group = group
+        self.best = start
+        self.level = PRIMARY
+        self.stalled = False
+        self.bound = max(floor, availability_bound(group))
+        self.phases: list[dict[str, Any]] = []
+        self.size = _serve_options(group)
+
+    @property
+    def pending(self) -> bool:
+        return not self.stalled
+
+    def outcome(self) -> GroupOutcome:
+        return GroupOutcome(
+            legs=self.best,
+            primary=primary_of(self.group, self.best),
+            bound=self.bound,
+            proved=False,
+            phases=self.phases,
+        )
+
+    def advance(
+        self,
+        settings: Settings,
+        wall: float,
+        work: float | None,
+        report: Callable[[float | None, float | None], None],
+    ) -> None:
+        began = time.perf_counter()
+        self.best, log = improve(
+            self.group,
+            self.best,
+            settings,
+            wall,
+            work,
+            lambda primary: report(primary, None),
+        )
+        self.stalled = True
+        self.phases.append(
+            {
+                "phase": "local search",
+                "status": "FEASIBLE",
+                "seconds": round(time.perf_counter() - began, 3),
+                "work": sum(float(cast(float, x["work"])) for x in log),
+                "neighbourhoods": len(log),
+                "improved": sum(1 for x in log if x["improved"]),
+            }
+        )
+
+
+def _serve_options(group: Instance) -> int:
+    return sum(len(s.requirements) for s in build_layout(group).slots)
+
+
+def _too_big(group: Instance) -> bool:
+    """Whether a group is beyond the whole model (see the docs)."""
+    return _serve_options(group) > _WHOLE_MODEL_LIMIT
+
+
+_Search = _GroupSearch | _LocalSearch
+
+
+def overloaded_sites(inst: Instance, legs: list[Leg]) -> frozenset[str]:
+    """Sites where the plan puts more troops on site than capacity."""
+    events: dict[str, list[tuple[int, int]]] = {}
+    for leg in legs:
+        site = inst.requirements[leg.requirement].site
+        if inst.sites[site].capacity is None:
+            continue
+        troops = inst.units[leg.unit].troops
+        events.setdefault(site, []).extend(
+            [(leg.start, troops), (leg.end, -troops)]
+        )
+    over = set()
+    for site, marks in events.items():
+        load = 0
+        cap = inst.sites[site].capacity or 0
+        # Departures sort before arrivals on a day: ``[start, end)``.
+        for _, change in sorted(marks):
+            load += change
+            if load > cap:
+                over.add(site)
+                break
+    return frozenset(over)
+
+
+class _GroupKey(NamedTuple):
+    """What a group is made of, and the capacity modelled in it."""
+
+    units: frozenset[str]
+    requirements: frozenset[str]
+    needs: frozenset[tuple[str, str]]
+    capacity_sites: frozenset[str]
+
+
+def _group_key(group: Instance, enforced: frozenset[str]) -> _GroupKey:
+    return _GroupKey(
+        frozenset(group.units),
+        frozenset(group.requirements),
+        frozenset(
+            (ex.id, capability)
+            for ex in group.exercises.values()
+            for capability, _ in ex.needs
+        ),
+        enforced & frozenset(group.sites),
+    )
+
+
+def _restrict(legs: list[Leg] | None, group: Instance) -> list[Leg] | None:
+    if legs is None:
+        return None
+    return [x for x in legs if x.unit in group.units]
+
+
+def optimize(
+    inst: Instance,
+    start: list[Leg],
+    settings: Settings,
+    published: list[Leg] | None = None,
+    progress: Callable[[Snapshot], None] | None = None,
+    is_valid: Callable[[list[Leg]], bool] | None = None,
+) -> Outcome:
+    """Optimize every independent group of ``inst``.
+
+    Parameters
+    ----------
+    inst
+        The instance.
+    start
+        A valid plan to start from (greedy's, or the published one).
+    settings
+        Limits, threads, seed and engine parameters.
+    published
+        The published plan's deployments (not fixed) when re-planning.
+    progress
+        Called with a ``Snapshot`` on every improvement and every second.
+    is_valid
+        The checker's verdict on a whole plan; a group starts from its
+        part of the published plan only where that is still valid.
+    """
+    clock = _Clock(settings)
+
+    def still_valid(group: Instance) -> list[Leg] | None:
+        mine = _restrict(published, group)
+        if mine is None or is_valid is None:
+            return None
+        others = [x for x in start if x.unit not in group.units]
+        fixed = [x for x in inst.fixed if x.unit in group.units]
+        return mine if is_valid([*others, *fixed, *mine]) else None
+
+    reporter = _Reporter(progress)
+    stop = threading.Event()
+    if progress is not None:
+        threading.Thread(
+            target=_heartbeat, args=(reporter, stop), daemon=True
+        ).start()
+    enforced: frozenset[str] = frozenset()
+    searches: dict[_GroupKey, _Search] = {}
+    interrupted = False
+    try:
+        while True:
+            groups = split(inst, enforced)
+            if not enforced and any(_too_big(g) for g in groups):
+                # Large instances are searched locally, with capacity
+                # in every neighbourhood: link their sites from the start.
+                enforced = frozenset(
+                    s for s, d in inst.sites.items() if d.capacity is not None
+                )
+                groups = split(inst, enforced)
+            keys = [_group_key(g, enforced) for g in groups]
+            for g, key in zip(groups, keys, strict=True):
+                if key in searches:
+                    continue
+                legs = _restrict(start, g) or []
+                if _too_big(g):
+                    searches[key] = _LocalSearch(g, legs, _floor(g, searches))
+                    continue
+                searches[key] = _GroupSearch(
+                    RotaModel(
+                        g,
+                        _restrict(published, g),
+                        enforced & frozenset(g.sites),
+                    ),
+                    legs,
+                    still_valid(g),
+                    _floor(g, searches),
+                )
+            current = [searches[k] for k in keys]
+            reporter.reset(
+                [s.outcome().primary for s in current],
+                [s.bound for s in current],
+            )
+            over: frozenset[str] = frozenset()
+            for level in (PRIMARY, PENALTY, DEPLOYMENTS):
+                interrupted = interrupted or _run_level(
+                    current, level, settings, clock, reporter, interrupted
+                )
+                over = overloaded_sites(inst, _combine(current))
+                if over or interrupted:
+                    break
+            if not over:
+                break
+            enforced = enforced | over
+            if clock.out() or interrupted:
+                break
+    finally:
+        stop.set()
+    outcomes = [s.outcome() for s in current]
+    if overloaded_sites(inst, _combine(outcomes)):
+        outcomes = _fall_back(inst, outcomes, start, groups)
+    legs = _combine(outcomes)
+    return Outcome(
+        legs=legs,
+        bound=sum(o.bound for o in outcomes),
+        proved=all(o.proved for o in outcomes)
+        and not interrupted
+        and not overloaded_sites(inst, legs),
+        interrupted=interrupted,
+        groups=outcomes,
+    )
+
+
+class _Clock:
+    """Wall time and CP-SAT work left for the whole solve."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.deadline = time.perf_counter() + settings.time_limit
+        self.work_used = 0.0
+        self.first_pass = True
+
+    def wall_left(self) -> float:
+        return max(0.0, self.deadline - time.perf_counter())
+
+    def work_left(self) -> float | None:
+        if self.settings.work_limit is None:
+            return None
+        return max(0.0, self.settings.work_limit - self.work_used)
+
+    def out(self) -> bool:
+        left = self.work_left()
+        return self.wall_left() <= 0.0 or (left is not None and left <= 0)
+
+
+def _run_level(
+    searches: list[_Search],
+    level: int,
+    settings: Settings,
+    clock: _Clock,
+    reporter: _Reporter,
+    interrupted: bool,
+) -> bool:
+    """Run one level on every group waiting for it; True if Ctrl-C."""
+    waiting = [i for i, s in enumerate(searches) if s.pending]
+    waiting = [i for i in waiting if searches[i].level <= level]
+    sizes = {i: searches[i].size for i in waiting}
+    reserve = _FIRST_PASS if level == PRIMARY and clock.first_pass else 1.0
+    for n, i in enumerate(waiting):
+        if interrupted:
+            return True
+        share = sizes[i] / sum(sizes[j] for j in waiting[n:]) * reserve
+        work_left = clock.work_left()
+        search = searches[i]
+        reporter.update(i, message=f"{_LEVEL_NAMES[level]}")
+        before = len(search.phases)
+
+        def report(
+            incumbent: float | None, bound: float | None, i: int = i
+        ) -> None:
+            reporter.update(i, incumbent, bound)
+
+        try:
+            search.advance(
+                settings,
+                clock.wall_left() * share,
+                None if work_left is None else work_left * share,
+                report,
+            )
+        except _Interrupted:
+            interrupted = True
+        except KeyboardInterrupt:
+            if not settings.interruptible:
+                raise
+            interrupted = True
+        clock.work_used += sum(
+            p.get("work", 0.0) for p in search.phases[before:]
+        )
+        outcome = search.outcome()
+        reporter.update(i, outcome.primary, outcome.bound)
+    if level == PRIMARY:
+        clock.first_pass = False
+    return interrupted
+
+
+def _floor(group: Instance, searches: dict[_GroupKey, _Search]) -> float:
+    """Bounds proved for the parts of a merged group: each part was
+    solved with less capacity modelled, so each bound holds."""
+    reqs = set(group.requirements)
+    units = set(group.units)
+    best: dict[frozenset[str], float] = {}
+    for key, search in searches.items():
+        part = key.requirements
+        if part and part <= reqs and key.units <= units:
+            best[part] = max(best.get(part, 0.0), search.bound)
+    return sum(best.values())
+
+
+def _combine(parts: list[Any]) -> list[Leg]:
+    legs = [
+        x
+        for p in parts
+        for x in (p.legs if isinstance(p, GroupOutcome) else p.best)
+    ]
+    return sorted(legs, key=lambda x: (x.start, x.unit, x.requirement))
+
+
+def _fall_back(
+    inst: Instance,
+    outcomes: list[GroupOutcome],
+    start: list[Leg],
+    groups: list[Instance],
+) -> list[GroupOutcome]:
+    """Out of time with a site overloaded: give the groups there their
+    starting plan back until no site is (the start is valid, so this
+    ends)."""
+    outcomes = list(outcomes)
+    while over := overloaded_sites(inst, _combine(outcomes)):
+        for i, group in enumerate(groups):
+            if over & frozenset(group.sites):
+                old = outcomes[i]
+                outcomes[i] = GroupOutcome(
+                    _restrict(start, group) or [],
+                    old.primary,
+                    old.bound,
+                    False,
+                    old.phases,
+                )
+    return outcomes
+
+
+def _measure(rm: RotaModel, legs: list[Leg]) -> tuple[float, float, int, int]:
+    """A plan's measures by the model's own accounting, which on a given
+    plan is exact: primary, penalty, deployments, changes."""
+    values = rm.values_of(rm.canonical(legs))
+    obj = rm.objective
+    changes = 0 if obj.changes is None else evaluate(obj.changes, values)
+    return (
+        evaluate(obj.primary, values) / obj.primary_scale.factor,
+        evaluate(obj.penalty, values) / obj.penalty_scale.factor,
+        evaluate(obj.deployments, values),
+        changes,
+    )
+
+
+def _is_constant(expr: cp_model.LinearExprT) -> bool:
+    if isinstance(expr, int):
+        return True
+    flat = cp_model_helper.FlatIntExpr(cast(cp_model.LinearExpr, expr))
+    return not flat.vars

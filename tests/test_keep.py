@@ -1,0 +1,155 @@
+"""Re-planning against a published plan (``solve(..., keep=plan)``).
+
+Among the plans optimal in gap and substitution penalty, the optimizer
+keeps the most published deployments (same unit, requirement, start
+and end) and reports what changed with ids and ISO dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rotaplan.io import load_plan, write_plan
+from rotaplan.model import Deployment, Plan, Scenario, build_scenario
+from rotaplan.solve import Result, solve
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "lithuania.yaml"
+
+
+def example_data() -> dict[str, Any]:
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def optimize(scenario: Scenario, keep: Plan | None = None) -> Result:
+    return solve(scenario, method="cpsat", time_limit=60, threads=2, keep=keep)
+
+
+@pytest.fixture(scope="module")
+def published() -> tuple[Scenario, Result]:
+    scenario = build_scenario(example_data())
+    result = optimize(scenario)
+    assert result.status == "optimal"
+    return scenario, result
+
+
+def planned(plan: Plan) -> list[Deployment]:
+    return sorted(d for d in plan.deployments if not d.fixed)
+
+
+def test_published_optimal_plan_is_kept_unchanged(
+    published: tuple[Scenario, Result], tmp_path: Path
+) -> None:
+    scenario, first = published
+    # Through a file, as a planner would publish it.
+    path = tmp_path / "published.json"
+    write_plan(first.plan, path)
+    again = optimize(scenario, keep=load_plan(path))
+    assert again.check.valid
+    assert planned(again.plan) == planned(first.plan)
+    changes = again.details["changes"]
+    assert changes == {
+        "kept": len(planned(first.plan)),
+        "moved": [],
+        "removed": [],
+        "added": [],
+    }
+    assert again.objective.key() == first.objective.key()
+
+
+def blackout_over(data: dict[str, Any], d: Deployment) -> dict[str, Any]:
+    """The scenario with ``d``'s unit out of service during ``d``."""
+    for u in data["units"]:
+        if u["id"] == d.unit:
+            u.setdefault("blackouts", []).append(
+                {
+                    "start": d.start,
+                    "end": d.end,
+                    "reason": "broke down",
+                }
+            )
+    return data
+
+
+def test_unavailable_unit_changes_few_deployments(
+    published: tuple[Scenario, Result],
+) -> None:
+    _, first = published
+    # A tour in the middle of the plan can no longer happen.
+    tours = planned(first.plan)
+    lost = tours[len(tours) // 2]
+    changed = build_scenario(blackout_over(example_data(), lost))
+    result = optimize(changed, keep=first.plan)
+    fresh = optimize(changed)
+    assert result.check.valid
+    # Still optimal in gap and penalty...
+    assert result.objective.primary == pytest.approx(fresh.objective.primary)
+    assert result.objective.substitution_penalty == pytest.approx(
+        fresh.objective.substitution_penalty
+    )
+    # ...and the lost tour is all that had to go: kept + not kept add up,
+    # and at most a couple of others move.
+    changes = result.details["changes"]
+    not_kept = len(changes["moved"]) + len(changes["removed"])
+    assert changes["kept"] + not_kept == len(tours)
+    assert 1 <= not_kept <= 3
+    assert lost not in planned(result.plan)
+    gone = {(c["unit"], c["start"]) for c in changes["removed"]}
+    gone |= {(c["unit"], c["from"]["start"]) for c in changes["moved"]}
+    assert (lost.unit, lost.start.isoformat()) in gone
+
+
+def test_changes_name_ids_and_iso_dates(
+    published: tuple[Scenario, Result],
+) -> None:
+    scenario, first = published
+    tours = planned(first.plan)
+    # Publish one tour a week later than the optimizer would: a tour
+    # that is still allowed but no longer the kept one.
+    late = tours[-1]
+    shifted = Deployment(
+        late.unit,
+        late.requirement,
+        late.start + timedelta(days=7),
+        late.end,
+    )
+    plan = Plan(
+        scenario=first.plan.scenario,
+        deployments=[d for d in first.plan.deployments if d != late]
+        + [shifted],
+    )
+    result = optimize(scenario, keep=plan)
+    changes = result.details["changes"]
+    for entry in changes["removed"] + changes["added"]:
+        assert set(entry) == {"unit", "requirement", "start", "end"}
+        date.fromisoformat(entry["start"])
+        date.fromisoformat(entry["end"])
+    for entry in changes["moved"]:
+        assert set(entry) == {"unit", "requirement", "from", "to"}
+        date.fromisoformat(entry["from"]["start"])
+        date.fromisoformat(entry["to"]["end"])
+    assert changes["kept"] >= len(tours) - 2
+
+
+def test_deployments_of_a_unit_no_longer_there_are_removed(
+    published: tuple[Scenario, Result],
+) -> None:
+    _, first = published
+    tours = planned(first.plan)
+    data = example_data()
+    gone = tours[0].unit
+    if gone in {f["unit"] for f in data["fixed"]}:
+        pytest.skip("the first tour's unit has a fixed deployment")
+    data["units"] = [u for u in data["units"] if u["id"] != gone]
+    result = optimize(build_scenario(data), keep=first.plan)
+    assert result.check.valid
+    removed = {
+        (c["unit"], c["start"]) for c in result.details["changes"]["removed"]
+    }
+    for tour in tours:
+        if tour.unit == gone:
+            assert (gone, tour.start.isoformat()) in removed
