@@ -758,10 +758,9 @@ def reference_check(
             ]
             t = ex.start
             while t < ex.end:
-                # The contract counts units; this counts deployments,
-                # which differs only when one unit is there twice at
-                # once (an H3 violation): see the test of that case.
-                have = sum(1 for d, p in serving if effective(d, p, t))
+                # The contract counts units: one unit there twice at
+                # once (an H3 violation) counts once.
+                have = len({d.unit for d, p in serving if effective(d, p, t)})
                 exercise_gap += max(0, need.count - have)
                 t += timedelta(days=1)
     penalty = 0.0
