@@ -27,8 +27,13 @@ from .model import RotaModel, evaluate
 
 # Days added on each side of a short run to make a window.
 _MARGIN = 240
-# Length and step of the windows swept when nothing is short.
+# Length of the windows swept when nothing is short (half overlapping).
 _SWEEP = 540
+# Widest windows, as a multiple of the first ones.
+_WIDEST = 4.0
+# Most seconds (and CP-SAT work) one neighbourhood may take: most are
+# solved to optimality well within it; a hard one is not worth more.
+_STEP_SECONDS = 2.0
 
 
 @dataclass
@@ -173,7 +178,9 @@ def improve(
 ) -> tuple[list[Leg], list[dict[str, object]]]:
     """Improve a valid plan of ``inst`` until the time (or work) runs
     out, or, with ``aimed_only``, until no short day is left to aim
-    at; every intermediate plan is valid.
+    at; every intermediate plan is valid. Ctrl-C during a neighbourhood
+    (with ``interruptible``) ends the search; the log's last entry then
+    says ``interrupted``.
 
     Returns the best plan and a log of the neighbourhoods tried.
     """
@@ -181,23 +188,40 @@ def improve(
     work_left = work
     log: list[dict[str, object]] = []
     tried: set[tuple[str, int, int]] = set()
-    sweep = _sweep_windows(inst)
-    stale = 0
+    # Every window tried without gain: try wider ones, up to four times.
+    scale = 1.0
+    sweep = _sweep_windows(inst, scale)
     while True:
         left = wall - (time.perf_counter() - began)
         if left <= 0.05 or (work_left is not None and work_left <= 0):
             break
-        target = _next_window(inst, legs, tried, [] if aimed_only else sweep)
+        target = _next_window(
+            inst, legs, tried, [] if aimed_only else sweep, scale
+        )
         if target is None:
-            break
+            if aimed_only or scale >= _WIDEST:
+                break
+            scale *= 1.5
+            sweep = _sweep_windows(inst, scale)
+            tried = set()
+            continue
         tried.add(target)
         site, a, b = target
         hood = neighbourhood(inst, legs, site, a, b)
         if hood is None:
             continue
-        step_wall = min(left, max(1.0, left / 8))
-        step_work = None if work_left is None else min(work_left, 2.0)
-        new, spent = solve_neighbourhood(hood, settings, step_wall, step_work)
+        step_wall = min(left, _STEP_SECONDS)
+        step_work = (
+            None if work_left is None else min(work_left, _STEP_SECONDS)
+        )
+        try:
+            new, spent = solve_neighbourhood(
+                hood, settings, step_wall, step_work
+            )
+        except KeyboardInterrupt:
+            # Ctrl-C: the plan so far is valid; the caller reports it.
+            log.append({"interrupted": True, "improved": False, "work": 0.0})
+            break
         if work_left is not None:
             work_left -= spent
         log.append(
@@ -209,9 +233,7 @@ def improve(
             }
         )
         if new is None:
-            stale += 1
             continue
-        stale = 0
         legs = sorted(
             [*hood.kept, *new], key=lambda x: (x.start, x.unit, x.requirement)
         )
@@ -222,12 +244,13 @@ def improve(
     return legs, log
 
 
-def _sweep_windows(inst: Instance) -> list[tuple[str, int, int]]:
+def _sweep_windows(inst: Instance, scale: float) -> list[tuple[str, int, int]]:
     out = []
     sites = sorted({r.site for r in inst.requirements.values()})
-    for a in range(0, max(1, inst.horizon_end), _SWEEP // 2):
+    length = round(_SWEEP * scale)
+    for a in range(0, max(1, inst.horizon_end), length // 2):
         for site in sites:
-            out.append((site, a, a + _SWEEP))
+            out.append((site, a, a + length))
     return out
 
 
@@ -236,14 +259,16 @@ def _next_window(
     legs: list[Leg],
     tried: set[tuple[str, int, int]],
     sweep: list[tuple[str, int, int]],
+    scale: float,
 ) -> tuple[str, int, int] | None:
+    margin = round(_MARGIN * scale)
     for short in shortfalls(inst, legs):
         window = (
             short.site,
-            max(0, short.start - _MARGIN),
-            min(inst.horizon_end, short.end + _MARGIN),
+            max(0, short.start - margin),
+            min(inst.horizon_end, short.end + margin),
         )
-        if window not in tried:
+        if window[1] < window[2] and window not in tried:
             return window
     for window in sweep:
         if window not in tried:

@@ -161,7 +161,6 @@ class _GroupSearch:
         """``published``: the group's part of the published plan, given
         only where it is still valid (the caller asks the checker)."""
         self.rm = rm
-        self.published = published
         self.candidates = [rm.canonical(start)]
         if published is not None:
             again = rm.canonical(
@@ -178,7 +177,7 @@ class _GroupSearch:
         self.best = min(self.candidates, key=self.key)
         self.level = PRIMARY
         self.stalled = False
-        self.bound = floor
+        self.bound = max(floor, availability_bound(rm.inst))
         self.phases: list[dict[str, Any]] = []
         if rm.slot_count == 0:
             # Nothing to decide (an exercise no unit can reach, say):
@@ -227,6 +226,9 @@ class _GroupSearch:
             aimed_only=True,
         )
         self._take_legs(legs)
+        if log and log[-1].get("interrupted"):
+            self.stalled = True
+            raise _Interrupted
         spent = sum(float(cast(float, x["work"])) for x in log)
         self.phases.append(
             {
@@ -316,7 +318,7 @@ class _GroupSearch:
                 for candidate in self.candidates[1:]:
                     if self.key(candidate)[:2] == self.key(self.best)[:2]:
                         hint = candidate
-        if level == PRIMARY and self.published is None:
+        if level == PRIMARY and obj.changes is None:
             spent = self._local_first(settings, wall, work, report)
             wall = max(0.0, wall - spent[0])
             work = None if work is None else max(0.0, work - spent[1])
@@ -412,6 +414,8 @@ class _LocalSearch:
             lambda primary: report(primary, None),
         )
         self.stalled = True
+        if log and log[-1].get("interrupted"):
+            raise _Interrupted
         self.phases.append(
             {
                 "phase": "local search",
@@ -634,9 +638,12 @@ def _run_level(
     for n, i in enumerate(waiting):
         if interrupted:
             return True
-        share = sizes[i] / sum(sizes[j] for j in waiting[n:]) * reserve
-        work_left = clock.work_left()
         search = searches[i]
+        # Local search models capacity as it goes: no need to keep time
+        # back for it.
+        keep_back = 1.0 if isinstance(search, _LocalSearch) else reserve
+        share = sizes[i] / sum(sizes[j] for j in waiting[n:]) * keep_back
+        work_left = clock.work_left()
         reporter.update(i, message=f"{_LEVEL_NAMES[level]}")
         before = len(search.phases)
 
