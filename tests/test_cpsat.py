@@ -371,10 +371,6 @@ def test_engine_parameters_pass_through() -> None:
     or not hasattr(signal, "SIGINT"),
     reason="needs the main thread and SIGINT",
 )
-@pytest.mark.skip(
-    reason="fails on this machine: the interrupt sent after 1.5 s is not "
-    "reported as interrupted; open in the optimizer's issue"
-)
 def test_ctrl_c_returns_the_best_plan_so_far() -> None:
     # A scenario that keeps the search busy (many units, a long
     # horizon), interrupted after a moment.

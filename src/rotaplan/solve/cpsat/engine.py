@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,7 +68,10 @@ def run_cpsat(
     params.interleave_search = settings.workers == 1 or work is not None
     params.num_workers = settings.workers
     params.random_seed = settings.seed
-    params.catch_sigint_signal = settings.interruptible
+    # Ctrl-C is watched for here (``_solve``), not by CP-SAT's own
+    # ``catch_sigint_signal``: its handler is per thread, and a Ctrl-C
+    # the system hands to one of its worker threads was lost in tests.
+    params.catch_sigint_signal = False
     params.log_search_progress = settings.log
     if len(model.proto.variables) > _PROBING_VARIABLES:
         params.cp_model_probing_level = 0
@@ -79,30 +81,17 @@ def run_cpsat(
     if report is not None:
         callback = _OnSolution(report)
         solver.best_bound_callback = lambda b: report(float("inf"), b)
-    handler = _python_sigint_handler()
-    try:
-        status = solver.solve(model, callback)
-    finally:
-        _restore_sigint(handler)
+    status, interrupted = _solve(
+        solver, model, callback, settings.interruptible
+    )
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     proved = status == cp_model.OPTIMAL
-    # Only a time limit, a work limit or Ctrl-C end a search early, and
-    # the first two show in the solver's clocks.
-    stopped_early = (
-        not proved
-        and status != cp_model.INFEASIBLE
-        and solver.wall_time < 0.95 * params.max_time_in_seconds
-        and (
-            work is None
-            or solver.deterministic_time < 0.95 * params.max_deterministic_time
-        )
-    )
     info: dict[str, Any] = {
         "status": solver.status_name(status),
         "seconds": round(solver.wall_time, 3),
         "work": solver.deterministic_time,
     }
-    if settings.interruptible and stopped_early:
+    if interrupted:
         info["interrupted"] = True
     value = round(solver.objective_value) if found else None
     low = solver.best_objective_bound if found else 0.0
@@ -112,14 +101,44 @@ def run_cpsat(
     return (solver if found else None), proved, value, low, info
 
 
-def _python_sigint_handler() -> Any:
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.getsignal(signal.SIGINT)
+def _solve(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None,
+    interruptible: bool,
+) -> tuple[Any, bool]:
+    """Solve; with ``interruptible`` (and on the main thread, where
+    Python handles Ctrl-C), the search runs on a helper thread while
+    this one waits, so that Ctrl-C stops the search (CP-SAT returns its
+    best so far) instead of the program. Returns (status, interrupted).
+    """
+    if not interruptible or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        return solver.solve(model, callback), False
+    outcome: dict[str, Any] = {}
+    finished = threading.Event()
 
+    def run() -> None:
+        try:
+            outcome["status"] = solver.solve(model, callback)
+        except BaseException as exc:  # re-raised below, on this thread
+            outcome["error"] = exc
+        finally:
+            finished.set()
 
-def _restore_sigint(handler: Any) -> None:
-    """CP-SAT resets SIGINT to the default after catching it; give
-    Python its handler back so that a later Ctrl-C is still caught."""
-    if handler is not None:
-        signal.signal(signal.SIGINT, handler)
+    worker = threading.Thread(target=run, name="cp-sat", daemon=True)
+    worker.start()
+    interrupted = False
+    # An Event, not ``join``: a Ctrl-C inside ``join`` can leave the
+    # thread looking finished while it still runs.
+    while not finished.is_set():
+        try:
+            finished.wait(0.05)
+        except KeyboardInterrupt:
+            interrupted = True
+            solver.stop_search()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["status"], interrupted

@@ -161,6 +161,8 @@ def solve_neighbourhood(
     rm.model.minimize(target)
     rm.hint(current)
     found, _, value, _, info = run_cpsat(rm.model, settings, wall, work, None)
+    if info.get("interrupted"):
+        raise KeyboardInterrupt
     if found is None or value is None or value >= held:
         return None, info["work"]
     new = [x for x in rm.legs(found) if not x.fixed]
