@@ -101,8 +101,8 @@ def solve(
         raise ValueError(
             f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
         )
-    inst = Instance.from_scenario(scenario)
     began = time.perf_counter()
+    inst = Instance.from_scenario(scenario)
 
     def report(fraction: float) -> None:
         if progress is not None:
@@ -114,7 +114,15 @@ def solve(
         legs = greedy_plan(inst, progress=report)
     elif method == "cpsat":
         legs, proved_bound, details = _optimize(
-            scenario, inst, time_limit, threads, seed, keep, progress, params
+            scenario,
+            inst,
+            time_limit,
+            threads,
+            seed,
+            keep,
+            progress,
+            params,
+            began,
         )
     else:  # pragma: no cover - guarded above
         raise AssertionError(method)
@@ -133,6 +141,7 @@ def _optimize(
     keep: Plan | None,
     progress: ProgressCallback | None,
     params: dict[str, Any],
+    began: float,
 ) -> tuple[list[Leg], float, dict[str, Any]]:
     """Run the CP-SAT optimizer; the checker judges every candidate."""
     from .cpsat import optimize_plan, settings_from
@@ -194,7 +203,7 @@ def _optimize(
                 )
             )
 
-    done = optimize_plan(inst, settings, judge, published, relay)
+    done = optimize_plan(inst, settings, judge, published, relay, began)
     changes = done.details.get("changes")
     if changes is not None:
         changes["kept"] += now_fixed

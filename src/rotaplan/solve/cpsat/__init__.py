@@ -7,8 +7,9 @@ no CP-SAT type crosses it. The model is described in
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ortools.sat import sat_parameters_pb2
@@ -20,6 +21,8 @@ from .changes import plan_changes
 from .engine import Settings
 from .solver import Snapshot, optimize
 
+# Checks of a whole plan still to come when the search stops.
+_FINAL_CHECKS = 3
 # Our own parameters; every other keyword goes to CP-SAT as it is.
 OWN_PARAMS = ("interruptible", "work_limit", "log")
 _ENGINE_FIELDS = frozenset(
@@ -83,6 +86,7 @@ def optimize_plan(
     judge: Judge,
     published: list[Leg] | None = None,
     progress: Callable[[Snapshot], None] | None = None,
+    began: float | None = None,
 ) -> Optimized:
     """Plan ``inst`` with CP-SAT, starting from the relay plan.
 
@@ -101,6 +105,9 @@ def optimize_plan(
         optimum allows.
     progress
         Called with a ``Snapshot`` as the search goes.
+    began
+        When the caller's clock started (``time.perf_counter``); the
+        time limit counts from then. Default: now.
     """
 
     def changes(legs: list[Leg]) -> int:
@@ -111,15 +118,31 @@ def optimize_plan(
     def order(legs: list[Leg]) -> tuple[float, float, int, int]:
         return _order(judge(legs)[1], changes(legs))
 
+    if began is None:
+        began = time.perf_counter()
     relay = greedy_plan(inst)
+    checking = time.perf_counter()
+    relay_order = order(relay)
+    check_seconds = time.perf_counter() - checking
     start = relay
     if published is not None:
         again = sorted(
             [*published, *inst.fixed], key=lambda x: (x.start, x.unit)
         )
-        valid, _ = judge(again)
-        if valid and order(again) <= order(relay):
+        valid, measures = judge(again)
+        if valid and _order(measures, changes(again)) <= relay_order:
             start = again
+    # The time limit is for the whole call: the relay plan and the
+    # checks still to come (the final plan, its start, and the caller's
+    # own) are paid out of it.
+    spent = time.perf_counter() - began
+    settings = replace(
+        settings,
+        time_limit=max(
+            0.0,
+            settings.time_limit - spent - _FINAL_CHECKS * check_seconds,
+        ),
+    )
     outcome = optimize(
         inst,
         start,
@@ -127,11 +150,13 @@ def optimize_plan(
         published,
         progress,
         is_valid=lambda legs: judge(legs)[0],
+        began=began,
     )
     legs = outcome.legs
     proved = outcome.proved
-    valid, _ = judge(legs)
-    if not valid or order(start) < order(legs):
+    valid, measures = judge(legs)
+    start_order = relay_order if start is relay else order(start)
+    if not valid or start_order < _order(measures, changes(legs)):
         # The model's plan can only lose to its own start by a defect;
         # the start is a valid plan, so the user still gets the best.
         legs, proved = start, False

@@ -92,9 +92,11 @@ class _Reporter:
     """Sums the groups' incumbents and bounds and reports them, from
     any thread, one call at a time."""
 
-    def __init__(self, callback: Callable[[Snapshot], None] | None) -> None:
+    def __init__(
+        self, callback: Callable[[Snapshot], None] | None, began: float
+    ) -> None:
         self.callback = callback
-        self.began = time.perf_counter()
+        self.began = began
         self.incumbents: list[float] = []
         self.bounds: list[float] = []
         self.message = ""
@@ -122,7 +124,8 @@ class _Reporter:
         self.emit()
 
     def emit(self) -> None:
-        if self.callback is None:
+        if self.callback is None or not self.incumbents:
+            # Nothing to say before the groups have their start plans.
             return
         with self.lock:
             self.callback(
@@ -499,6 +502,7 @@ def optimize(
     published: list[Leg] | None = None,
     progress: Callable[[Snapshot], None] | None = None,
     is_valid: Callable[[list[Leg]], bool] | None = None,
+    began: float | None = None,
 ) -> Outcome:
     """Optimize every independent group of ``inst``.
 
@@ -517,6 +521,9 @@ def optimize(
     is_valid
         The checker's verdict on a whole plan; a group starts from its
         part of the published plan only where that is still valid.
+    began
+        When the caller's clock started (``time.perf_counter``), for the
+        elapsed time in progress reports; default now.
     """
     clock = _Clock(settings)
 
@@ -528,7 +535,9 @@ def optimize(
         fixed = [x for x in inst.fixed if x.unit in group.units]
         return mine if is_valid([*others, *fixed, *mine]) else None
 
-    reporter = _Reporter(progress)
+    reporter = _Reporter(
+        progress, time.perf_counter() if began is None else began
+    )
     stop = threading.Event()
     if progress is not None:
         threading.Thread(
