@@ -341,6 +341,11 @@ def test_progress_reports_incumbent_and_bound() -> None:
     last = reported[-1]
     assert last.bound is not None and last.bound <= last.incumbent + 1e-6
     assert last.incumbent == pytest.approx(result.objective.primary)
+    # An incumbent is a plan the search holds: none beats the one
+    # returned, and none is reported before there is a plan at all.
+    assert all(
+        p.incumbent >= result.objective.primary - 1e-6 for p in reported
+    )
     assert all(p.elapsed >= 0 for p in seen)
 
 

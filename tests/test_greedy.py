@@ -201,6 +201,36 @@ def test_exercise_is_covered_with_an_extra_tour() -> None:
     assert verdict_with.measures.gap_days == verdict_without.measures.gap_days
 
 
+def test_exercise_tour_may_start_early_to_be_home_in_time() -> None:
+    # A1 and A2 relay (A2 on site around the exercise, A1 in dwell), so
+    # the exercise's second unit can only be S1, which must be home by
+    # day 175: with transit 10 its tour ends by 165, and a shortest tour
+    # (30 days) that counts from day 150 on (handover 5) ends at 175 at
+    # the earliest if it starts 5 days before. Starting earlier, between
+    # day 130 and 135, it covers days 150..160 and is home in time.
+    units = [
+        *armor(2),
+        {
+            "id": "S1",
+            "capability": "armor",
+            "troops": 400,
+            "available_from": iso(100),
+            "available_until": iso(175),
+        },
+    ]
+    exercise = {
+        "id": "X",
+        "site": "camp",
+        "start": iso(150),
+        "end": iso(160),
+        "needs": [{"capability": "armor", "count": 2}],
+    }
+    result, verdict = judged(relay_scenario(units, exercises=[exercise]))
+    assert verdict.exercise_gaps == {"X": 0}
+    ((start, end, _),) = tours(result.plan, "S1")
+    assert start + 5 <= 150 and 160 <= end <= 165
+
+
 def test_site_capacity_is_respected() -> None:
     # Room for one 400-troop unit at a time: no handover overlap, so
     # each relief leaves 5 days uncounted. Tours [0,100) [100,200)

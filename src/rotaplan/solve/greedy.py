@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Instance
-from ..model.instance import Leg, RequirementData, UnitData
+from ..model.instance import ExerciseData, Leg, RequirementData, UnitData
 
 # Slack of a unit that has no deployment history: ahead of all others.
 _FRESH = 10**6
@@ -327,40 +327,62 @@ def _cover_exercises(schedule: _Schedule) -> None:
                     >= count
                 ):
                     break
-                best: (
-                    tuple[tuple[int, float, int, str], RequirementData] | None
-                )
-                best = None
-                for req in hosts:
-                    penalty = (
-                        0.0
-                        if req.capability == capability
-                        else (inst.substitutions[(req.capability, capability)])
-                    )
-                    choice = _best_unit(
-                        schedule,
-                        req,
-                        [(u, penalty) for u in units],
-                        ex.start,
-                        counts_before=ex.end,
-                    )
-                    if choice is not None and (
-                        best is None or choice.key() < best[0]
-                    ):
-                        best = (choice.key(), req)
-                if best is None:
+                choice = _exercise_unit(schedule, ex, capability, hosts, units)
+                if choice is None:
                     break
-                (_, _, _, unit_id), req = best
+                req, unit_id, start = choice
                 unit = inst.units[unit_id]
-                start = schedule.earliest_start(
-                    unit, req, ex.start - unit.policy.handover_days
-                )
-                assert start is not None
                 shortest = start + unit.policy.min_deployment_days
                 end = schedule.longest_end(
                     unit, req, start, max(shortest, ex.end)
                 )
                 schedule.add(Leg(unit_id, req.id, start, end))
+
+
+def _exercise_unit(
+    schedule: _Schedule,
+    ex: ExerciseData,
+    capability: str,
+    hosts: list[RequirementData],
+    units: list[str],
+) -> tuple[RequirementData, str, int] | None:
+    """The host requirement, unit and start of the tour that best adds
+    one unit to an exercise: counting earliest, then least penalty, then
+    most slack.
+
+    A shortest tour that just covers the exercise may start as early as
+    its length before the exercise ends; searching from there (not from
+    a handover before it starts) finds units whose other tours leave
+    only an earlier window, and brings them home sooner.
+    """
+    inst = schedule.inst
+    best: tuple[tuple[int, float, int, str], RequirementData, int] | None
+    best = None
+    for req in hosts:
+        penalty = (
+            0.0
+            if req.capability == capability
+            else inst.substitutions[(req.capability, capability)]
+        )
+        for unit_id in units:
+            unit = inst.units[unit_id]
+            pol = unit.policy
+            h = pol.handover_days
+            wanted = min(ex.end - pol.min_deployment_days, ex.start - h)
+            start = schedule.earliest_start(unit, req, wanted)
+            if start is None or start + h >= ex.end:
+                continue
+            key = (
+                max(start + h, ex.start),
+                penalty,
+                -schedule.slack(unit, start),
+                unit_id,
+            )
+            if best is None or key < best[0]:
+                best = (key, req, start)
+    if best is None:
+        return None
+    return best[1], best[0][3], best[2]
 
 
 def _present(
