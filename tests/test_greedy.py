@@ -23,8 +23,16 @@ from hypothesis import given, settings
 
 from rotaplan.analyze.check import CheckResult, check
 from rotaplan.io import dumps_plan, plan_from_dict
-from rotaplan.model import Deployment, Plan, Scenario, build_scenario
+from rotaplan.model import (
+    Deployment,
+    Instance,
+    Plan,
+    Scenario,
+    build_scenario,
+)
+from rotaplan.model.instance import Leg
 from rotaplan.solve import Progress, Result, solve
+from rotaplan.solve.greedy import EARLY_RELIEF_TRIES, _relay, greedy_plan
 from strategies import scenarios
 
 ORIGIN = date(2025, 1, 1)
@@ -343,3 +351,27 @@ def test_greedy_plans_are_valid_and_report_their_measures(
     assert (
         solve(scenario, method="greedy").plan.deployments == plan.deployments
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios())
+def test_relay_returns_the_best_of_its_tries(scenario: Scenario) -> None:
+    # The relay is run once per relief lead; by the checker's measures
+    # the plan returned is at least as good as every one of them.
+    inst = Instance.from_scenario(scenario)
+    legs = greedy_plan(inst)
+
+    def key(plan_legs: list[Leg]) -> tuple[float, float, int]:
+        plan = Plan(
+            scenario=scenario.name,
+            deployments=[inst.deployment(leg) for leg in plan_legs],
+        )
+        verdict = check(scenario, plan)
+        assert verdict.valid, [str(v) for v in verdict.violations]
+        return verdict.measures.key()
+
+    best = key(legs)
+    for lead in EARLY_RELIEF_TRIES:
+        schedule = _relay(inst, lead, None)
+        tried = [leg for unit in schedule.legs.values() for leg in unit]
+        assert best <= key(tried)

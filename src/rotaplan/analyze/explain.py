@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Instance, Plan, Scenario
+from ..model import Instance, Plan, Policy, Scenario
 from ..model.instance import Leg, RequirementData, UnitData
 from .check import CheckResult, check
 from .days import runs
@@ -57,6 +57,7 @@ _CAUSE_OF = {
     BLACKOUTS: BLACKOUT,
     CAPACITY: SITE_CAPACITY,
 }
+_FAMILY_OF = {cause: family for family, cause in _CAUSE_OF.items()}
 # When two families would close as much of a gap, the more specific
 # cause is the better explanation: "too few units" is always true of a
 # gap in some sense.
@@ -196,11 +197,8 @@ class _Context:
         out = self.load[site][lo - o : hi - o].copy()
         troops = self.inst.units[unit].troops if unit in self.inst.units else 0
         for leg in self.legs.get(unit, []):
-            if self.inst.requirements[leg.requirement].site != site:
-                continue
-            s, e = max(leg.start, lo), min(leg.end, hi)
-            if e > s:
-                out[s - lo : e - lo] -= troops
+            if self.inst.requirements[leg.requirement].site == site:
+                _add_clipped(out, lo, leg.start, leg.end, -troops)
         return out
 
     def present(self, req: RequirementData, lo: int, hi: int) -> np.ndarray:
@@ -211,10 +209,29 @@ class _Context:
                 if leg.requirement != req.id:
                     continue
                 h = self.inst.units[leg.unit].policy.handover_days
-                s, e = max(leg.start + h, lo), min(leg.end, hi)
-                if e > s:
-                    have[s - lo : e - lo] += 1
+                _add_clipped(have, lo, leg.start + h, leg.end, 1)
         return have
+
+
+def _add_clipped(
+    days: np.ndarray, lo: int, start: int, end: int, amount: int
+) -> None:
+    """Add ``amount`` to the days of ``[start, end)`` that ``days``
+    holds; its first entry is day ``lo``."""
+    s, e = max(start, lo), min(end, lo + len(days))
+    if e > s:
+        days[s - lo : e - lo] += amount
+
+
+def _overlaps(leg: Leg, lo: int, hi: int) -> bool:
+    """Whether the unit is on site for ``leg`` on a day of ``[lo, hi)``."""
+    return leg.start < hi and leg.end > lo
+
+
+def _ready_after(pol: Policy, leg: Leg) -> int:
+    """The first day the unit may leave home again after ``leg``: back
+    from transit, then the dwell the tour earns (H4)."""
+    return leg.end + pol.transit_days + pol.dwell_after(leg.days)
 
 
 def _best_tour(
@@ -284,7 +301,7 @@ def _best_tour(
         for prev, nxt in slots:
             s_lo = max(a, first_start)
             if prev is not None:
-                s_lo = max(s_lo, prev.end + 2 * t + pol.dwell_after(prev.days))
+                s_lo = max(s_lo, _ready_after(pol, prev) + t)
             elif ready is not None:
                 # H4 binds the unit's first tour in the plan.
                 s_lo = max(s_lo, ready + t)
@@ -336,6 +353,10 @@ class _UnitFindings:
     single: dict[str, _Tour | None] = field(default_factory=dict)
     essential: list[str] = field(default_factory=list)
     serving: bool = False
+
+    def freed_by(self, family: str) -> bool:
+        """Whether lifting the family alone lets the unit count."""
+        return self.single.get(family) is not None
 
 
 def explain_gaps(
@@ -480,7 +501,7 @@ def _examine(
             # A tour of this requirement still in handover during the
             # window is the late relief itself: the test asks whether
             # it could have come sooner, so it is left out.
-            if on_req and leg.start < hi and leg.end > lo and not leg.fixed:
+            if on_req and _overlaps(leg, lo, hi) and not leg.fixed:
                 continue
             kept.append(leg)
         subject = _Subject(unit, tuple(kept))
@@ -529,13 +550,7 @@ def _binding(
             ):
                 score[family] = (tour.covered, uid)
     if score:
-        family = max(
-            score,
-            key=lambda f: (score[f][0], -_PREFERENCE.index(f)),
-        )
-        others = [
-            _CAUSE_OF[f] for f in _PREFERENCE if f in score and f != family
-        ]
+        family, others = _strongest({f: c for f, (c, _) in score.items()})
         return (
             _CAUSE_OF[family],
             others,
@@ -546,15 +561,23 @@ def _binding(
         for family in findings[uid].essential:
             counts[family].append(uid)
     if counts:
-        family = max(
-            counts,
-            key=lambda f: (len(counts[f]), -_PREFERENCE.index(f)),
-        )
-        others = [
-            _CAUSE_OF[f] for f in _PREFERENCE if f in counts and f != family
-        ]
+        family, others = _strongest({f: len(u) for f, u in counts.items()})
         return _CAUSE_OF[family], others, {f: u[0] for f, u in counts.items()}
     return TOO_FEW_UNITS, [], {}
+
+
+def _strongest(strength: dict[str, int]) -> tuple[str, list[str]]:
+    """The family with the most strength, and the causes the other
+    families stand for.
+
+    On a tie, and in the order of the others, the more specific cause
+    comes first (see ``_PREFERENCE``).
+    """
+    family = max(strength, key=lambda f: (strength[f], -_PREFERENCE.index(f)))
+    others = [
+        _CAUSE_OF[f] for f in _PREFERENCE if f in strength and f != family
+    ]
+    return family, others
 
 
 # --------------------------------------------------------------------
@@ -597,8 +620,7 @@ def _free_from(subject: _Subject, tour: _Tour) -> int:
     pol = unit.policy
     before = [leg for leg in subject.legs if leg.end <= tour.start]
     if before:
-        last = before[-1]
-        return last.end + pol.transit_days + pol.dwell_after(last.days)
+        return _ready_after(pol, before[-1])
     if unit.ready_from is not None:
         return unit.ready_from
     return tour.start - pol.transit_days
@@ -610,7 +632,7 @@ def _history_ready(subject: _Subject, lo: int) -> int | None:
     unit = subject.unit
     pol = unit.policy
     days = [
-        leg.end + pol.transit_days + pol.dwell_after(leg.days)
+        _ready_after(pol, leg)
         for leg in subject.legs
         if leg.fixed and leg.start < lo
     ]
@@ -637,7 +659,7 @@ def _describe_unit(
             f" with a tour {inst.date(found.base.start)} to "
             f"{inst.date(found.base.end)}"
         )
-    families = [f for f in FAMILIES if found.single.get(f) is not None]
+    families = [f for f in FAMILIES if found.freed_by(f)]
     if not families:
         families = found.essential
     if not families:
@@ -659,7 +681,6 @@ def _family_words(
     subject = found.subject
     unit = subject.unit
     pol = unit.policy
-    t = pol.transit_days
     if family == HISTORY:
         # Whichever of its history binds last: the last tour before the
         # plan, or a fixed tour.
@@ -676,7 +697,7 @@ def _family_words(
         for leg in subject.legs:
             if not leg.fixed:
                 continue
-            if leg.start < hi and leg.end > lo:
+            if _overlaps(leg, lo, hi):
                 binds.append(
                     (
                         hi + leg.end,
@@ -685,7 +706,7 @@ def _family_words(
                     )
                 )
             elif leg.end <= lo:
-                ready = leg.end + t + pol.dwell_after(leg.days)
+                ready = _ready_after(pol, leg)
                 binds.append(
                     (
                         ready,
@@ -699,7 +720,7 @@ def _family_words(
         during = [
             f"on {leg.requirement} until {inst.date(leg.end)}"
             for leg in subject.legs
-            if not leg.fixed and leg.start < hi and leg.end > lo
+            if not leg.fixed and _overlaps(leg, lo, hi)
         ]
         before = [
             leg for leg in subject.legs if not leg.fixed and leg.end <= lo
@@ -710,7 +731,7 @@ def _family_words(
         parts = during
         if before:
             last = before[-1]
-            ready = last.end + t + pol.dwell_after(last.days)
+            ready = _ready_after(pol, last)
             parts.append(
                 f"resting after its tour on {last.requirement} ending "
                 f"{inst.date(last.end)}, may leave again "
@@ -768,12 +789,20 @@ def _blackouts_hit(
     ]
 
 
+def _load_during(
+    ctx: _Context, req: RequirementData, unit: UnitData, tour: _Tour
+) -> np.ndarray | None:
+    """Troops the rest of the plan puts on the site on each day of the
+    tour; None for a site without a limit."""
+    return ctx.load_without(req.site, unit.id, tour.start, tour.end)
+
+
 def _overload(
     ctx: _Context, req: RequirementData, unit: UnitData, tour: _Tour
 ) -> int:
     """Troop-days over the site's capacity if the unit made the tour."""
     cap = ctx.inst.sites[req.site].capacity
-    load = ctx.load_without(req.site, unit.id, tour.start, tour.end)
+    load = _load_during(ctx, req, unit, tour)
     if cap is None or load is None:
         return 0
     return int(np.maximum(0, load + unit.troops - cap).sum())
@@ -782,12 +811,12 @@ def _overload(
 def _capacity_needed(
     ctx: _Context, req: RequirementData, unit: UnitData, tour: _Tour
 ) -> int:
-    load = ctx.load_without(req.site, unit.id, tour.start, tour.end)
+    load = _load_during(ctx, req, unit, tour)
     base = 0 if load is None or not load.size else int(load.max())
     return base + unit.troops
 
 
-def _typical(ctx: _Context, req: RequirementData) -> tuple[Any, int]:
+def _typical(ctx: _Context, req: RequirementData) -> tuple[Policy, int]:
     """The typical policy for ``req`` and the troops of its typical
     unit (the smallest eligible, else the smallest unit at all)."""
     inst = ctx.inst
@@ -855,11 +884,10 @@ def _substitution_suggestions(
             )
     for capability in sorted(by_capability):
         _, uid, tour = min(by_capability[capability])
-        h = inst.units[uid].policy.handover_days
         out.append(
             f"allow {capability} to fill {req.capability} (a "
             f"substitution): {uid} could count from "
-            f"{inst.date(max(tour.start + h, lo))}"
+            f"{_counts_from(ctx, inst.units[uid], tour, lo)}"
         )
     return out
 
@@ -877,7 +905,7 @@ def _dwell_ratio_suggestions(
     inst = ctx.inst
     out: list[tuple[int, str]] = []
     for uid, found in sorted(findings.items()):
-        if found.single.get(family) is None:
+        if not found.freed_by(family):
             continue
         subject = found.subject
         pol = subject.unit.policy
@@ -923,12 +951,11 @@ def _cause_text(
         uid = chosen[PLANNER_CHOICE]
         tour = findings[uid].base
         assert tour is not None
-        h = inst.units[uid].policy.handover_days
+        counting = _counts_from(ctx, findings[uid].subject.unit, tour, lo)
         return (
             f"{uid} could have counted on {tour.covered} of these days "
             f"with a tour {inst.date(tour.start)} to {inst.date(tour.end)}"
-            f" (from {inst.date(max(tour.start + h, lo))}); the plan does "
-            "not use it",
+            f" (from {counting}); the plan does not use it",
             [
                 f"deploy {uid} on {req.id} from {inst.date(tour.start)} to "
                 f"{inst.date(tour.end)}",
@@ -939,7 +966,7 @@ def _cause_text(
         waiting = []
         for uid, found in findings.items():
             ready = _history_ready(found.subject, lo)
-            if ready is None or found.single.get(HISTORY) is None:
+            if ready is None or not found.freed_by(HISTORY):
                 continue
             pol = found.subject.unit.policy
             counts = ready + pol.transit_days + pol.handover_days
@@ -972,84 +999,152 @@ def _cause_text(
                 f"{eligible} are eligible but all are held by other tours "
                 "in the plan"
             )
-        held = [
+        in_plan = [
             f"{uid} {_family_words(ctx, req, f, PLANNED, lo, hi)}"
             for uid, f in sorted(findings.items())
-            if f.single.get(PLANNED) is not None
+            if f.freed_by(PLANNED)
         ]
-        if held:
-            message += ": " + "; ".join(held[:_LISTED])
+        if in_plan:
+            message += ": " + "; ".join(in_plan[:_LISTED])
         return message, (
             _new_unit_suggestions(ctx, req, lo, hi, peak)
             + _dwell_ratio_suggestions(ctx, req, findings, PLANNED, lo, hi)
             + _substitution_suggestions(ctx, req, lo, hi)
         )
-    if cause == SITE_CAPACITY:
-        return _capacity_text(ctx, req, chosen, findings, lo, hi)
-    if cause == BLACKOUT:
-        return _blackout_text(ctx, req, chosen, findings, lo, hi)
-    if cause == UNAVAILABLE:
-        return _availability_text(ctx, req, chosen, findings, lo, hi)
+    if cause in (SITE_CAPACITY, BLACKOUT, UNAVAILABLE):
+        family = _FAMILY_OF[cause]
+        held = _held_unit(ctx, req, chosen, findings, family, lo, hi)
+        if family == CAPACITY:
+            return _capacity_text(ctx, req, held, lo, hi)
+        if family == BLACKOUTS:
+            return _blackout_text(ctx, req, held, findings, lo, hi)
+        return _availability_text(ctx, req, held, lo, hi)
     return (
         f"no eligible unit could count on {req.id} then",
         _new_unit_suggestions(ctx, req, lo, hi, peak),
     )
 
 
-def _pick(
-    chosen: dict[str, str], findings: dict[str, _UnitFindings], family: str
-) -> tuple[str, _UnitFindings]:
-    uid = chosen.get(family)
-    if uid is None:
-        uid = next(u for u, f in findings.items() if family in f.essential)
-    return uid, findings[uid]
+@dataclass(frozen=True)
+class _Held:
+    """The unit a family of rules holds back that a cause's message
+    names, and the tour it would make were those rules lifted."""
+
+    found: _UnitFindings
+    family: str
+    tour: _Tour
+    counts: date  # the first day of the window the tour counts on
+
+    @property
+    def uid(self) -> str:
+        return self.unit.id
+
+    @property
+    def unit(self) -> UnitData:
+        return self.found.subject.unit
+
+    @property
+    def leaves(self) -> int:
+        """The day the unit would leave home for the tour."""
+        return self.tour.start - self.unit.policy.transit_days
+
+    @property
+    def returns(self) -> int:
+        """The day the unit would be home again after the tour."""
+        return self.tour.end + self.unit.policy.transit_days
 
 
-def _relaxed_tour(
-    ctx: _Context,
-    req: RequirementData,
-    found: _UnitFindings,
-    family: str,
-    lo: int,
-    hi: int,
-) -> _Tour | None:
-    """The unit's best tour with the family lifted; when no family alone
-    frees the unit, with every family lifted."""
-    tour = found.single.get(family)
-    if tour is not None:
-        return tour
-    return _best_tour(ctx, found.subject, req, lo, hi, frozenset(FAMILIES))
-
-
-def _capacity_text(
+def _held_unit(
     ctx: _Context,
     req: RequirementData,
     chosen: dict[str, str],
     findings: dict[str, _UnitFindings],
+    family: str,
     lo: int,
     hi: int,
-) -> tuple[str, list[str]]:
-    inst = ctx.inst
-    uid, found = _pick(chosen, findings, CAPACITY)
-    # Of the units that would close as much, the one that overloads
-    # the site least (troops over capacity, summed over the days):
-    # usually the relief the plan sends, a few days early.
-    best_cover = _covered(found.single.get(CAPACITY))
+) -> _Held:
+    """The unit the message on ``family`` names, and its best tour with
+    the family lifted.
+
+    The unit is the one ``_binding`` chose for the family (for site
+    capacity, of those that would close as much, the one overloading
+    the site least). When no family alone frees it, its tour is the
+    one with every family lifted.
+    """
+    uid = chosen.get(family)
+    if uid is None:
+        uid = next(u for u, f in findings.items() if family in f.essential)
+    if family == CAPACITY:
+        uid = _least_overloading(ctx, req, findings, uid)
+    found = findings[uid]
+    tour = found.single.get(family)
+    if tour is None:
+        everything = frozenset(FAMILIES)
+        tour = _best_tour(ctx, found.subject, req, lo, hi, everything)
+    assert tour is not None
+    counts = _counts_from(ctx, found.subject.unit, tour, lo)
+    return _Held(found, family, tour, counts)
+
+
+def _least_overloading(
+    ctx: _Context,
+    req: RequirementData,
+    findings: dict[str, _UnitFindings],
+    uid: str,
+) -> str:
+    """Of the units whose capacity relief would close as much as that
+    of ``uid``, the one that overloads the site least (troops over
+    capacity, summed over the days); ``uid`` if there is none.
+
+    That is usually the relief the plan sends, a few days early: the
+    change a planner would make first.
+    """
+    best_cover = _covered(findings[uid].single.get(CAPACITY))
     options: list[tuple[int, str]] = []
     for other, f in findings.items():
         tour = f.single.get(CAPACITY)
         if tour is not None and tour.covered == best_cover:
             excess = _overload(ctx, req, f.subject.unit, tour)
             options.append((excess, other))
-    if options:
-        uid = min(options)[1]
-        found = findings[uid]
-    unit = found.subject.unit
-    tour = _relaxed_tour(ctx, req, found, CAPACITY, lo, hi)
+    return min(options)[1] if options else uid
+
+
+def _lets_it_count(
+    ctx: _Context,
+    req: RequirementData,
+    held: _Held,
+    lo: int,
+    hi: int,
+    changed: UnitData | None = None,
+    capacity: int | None = None,
+) -> bool:
+    """Whether the held unit, ``changed`` or at the site ``capacity``
+    a suggestion names, could count: only then is it offered."""
+    if not held.found.freed_by(held.family):
+        # Other rules hold the unit too, so no change to this family
+        # alone can let it count; the change is still one it needs.
+        return True
+    unit = held.unit if changed is None else changed
+    trial = _Subject(unit, held.found.subject.legs)
+    return _best_tour(ctx, trial, req, lo, hi, capacity=capacity) is not None
+
+
+def _away_to_count(ctx: _Context, held: _Held) -> str:
+    inst = ctx.inst
+    return (
+        f"away {inst.date(held.leaves)} to {inst.date(held.returns)} to "
+        f"count from {held.counts}"
+    )
+
+
+def _capacity_text(
+    ctx: _Context, req: RequirementData, held: _Held, lo: int, hi: int
+) -> tuple[str, list[str]]:
+    inst = ctx.inst
+    unit, tour = held.unit, held.tour
     cap = inst.sites[req.site].capacity
-    assert tour is not None and cap is not None
-    load = ctx.load_without(req.site, uid, tour.start, tour.end)
-    assert load is not None
+    load = _load_during(ctx, req, unit, tour)
+    assert cap is not None and load is not None
     over = np.flatnonzero(load + unit.troops > cap)
     need = int((load + unit.troops).max())
     if over.size:
@@ -1063,40 +1158,29 @@ def _capacity_text(
         else ""
     )
     message = (
-        f"site {req.site} holds {cap} troops; {uid} ({unit.troops} "
+        f"site {req.site} holds {cap} troops; {held.uid} ({unit.troops} "
         f"troops) would have to arrive {inst.date(tour.start)} to count "
-        f"from {_counts_from(ctx, unit, tour, lo)}, which puts {need} "
-        f"troops on site{during} ({when})"
+        f"from {held.counts}, which puts {need} troops on site{during} "
+        f"({when})"
     )
-    suggestions = []
-    # Prove it: at the raised capacity the unit counts.
-    raised = _best_tour(
-        ctx, found.subject, req, lo, hi, frozenset(), capacity=need
-    )
-    if raised is None and found.single.get(CAPACITY) is None:
-        raised = tour  # other rules hold it too; the capacity still binds
-    if raised is not None:
-        suggestions.append(
-            f"raise capacity at {req.site} to {need} troops{during} ({when})"
-        )
-    return message, suggestions
+    if not _lets_it_count(ctx, req, held, lo, hi, capacity=need):
+        return message, []
+    return message, [
+        f"raise capacity at {req.site} to {need} troops{during} ({when})"
+    ]
 
 
 def _blackout_text(
     ctx: _Context,
     req: RequirementData,
-    chosen: dict[str, str],
+    held: _Held,
     findings: dict[str, _UnitFindings],
     lo: int,
     hi: int,
 ) -> tuple[str, list[str]]:
     inst = ctx.inst
-    uid, found = _pick(chosen, findings, BLACKOUTS)
-    unit = found.subject.unit
-    t = unit.policy.transit_days
-    tour = _relaxed_tour(ctx, req, found, BLACKOUTS, lo, hi)
-    assert tour is not None
-    hit = _blackouts_hit(unit, tour)
+    uid, unit = held.uid, held.unit
+    hit = _blackouts_hit(unit, held.tour)
     named = "; ".join(
         f"{inst.date(b0)} to {inst.date(b1)}{_reason(ctx, uid, b0, b1)}"
         for b0, b1 in hit
@@ -1104,12 +1188,10 @@ def _blackout_text(
     blocked = [
         other
         for other, f in sorted(findings.items())
-        if f.single.get(BLACKOUTS) is not None and other != uid
+        if f.freed_by(BLACKOUTS) and other != uid
     ]
-    message = (
-        f"{uid} is in blackout {named}; it would be away "
-        f"{inst.date(tour.start - t)} to {inst.date(tour.end + t)} to "
-        f"count from {_counts_from(ctx, unit, tour, lo)}"
+    message = f"{uid} is in blackout {named}; it would be " + _away_to_count(
+        ctx, held
     )
     if blocked:
         message += "; also held by blackouts: " + ", ".join(blocked)
@@ -1120,73 +1202,55 @@ def _blackout_text(
     for b0, b1 in unit.blackouts:
         if (b0, b1) not in hit:
             moved.append((b0, b1))
-        elif b0 < tour.start - t:
-            moved.append((b0, tour.start - t))
+        elif b0 < held.leaves:
+            moved.append((b0, held.leaves))
             words.append(
                 f"end {uid}'s blackout{_reason(ctx, uid, b0, b1)} by "
-                f"{inst.date(tour.start - t)} instead of {inst.date(b1)}"
+                f"{inst.date(held.leaves)} instead of {inst.date(b1)}"
             )
         else:
-            later = tour.end + t
-            moved.append((later, later + b1 - b0))
+            moved.append((held.returns, held.returns + b1 - b0))
             words.append(
                 f"postpone {uid}'s blackout{_reason(ctx, uid, b0, b1)} to "
-                f"start on or after {inst.date(later)}"
+                f"start on or after {inst.date(held.returns)}"
             )
-    trial = _Subject(
-        replace(unit, blackouts=tuple(sorted(moved))), found.subject.legs
-    )
-    if found.single.get(BLACKOUTS) is None or _best_tour(
-        ctx, trial, req, lo, hi
-    ):
-        return message, words
-    return message, []
+    changed = replace(unit, blackouts=tuple(sorted(moved)))
+    if not _lets_it_count(ctx, req, held, lo, hi, changed):
+        return message, []
+    return message, words
 
 
 def _availability_text(
-    ctx: _Context,
-    req: RequirementData,
-    chosen: dict[str, str],
-    findings: dict[str, _UnitFindings],
-    lo: int,
-    hi: int,
+    ctx: _Context, req: RequirementData, held: _Held, lo: int, hi: int
 ) -> tuple[str, list[str]]:
     inst = ctx.inst
-    uid, found = _pick(chosen, findings, AVAILABILITY)
-    unit = found.subject.unit
-    t = unit.policy.transit_days
-    tour = _relaxed_tour(ctx, req, found, AVAILABILITY, lo, hi)
-    assert tour is not None
+    uid, unit = held.uid, held.unit
     words: list[str] = []
     changed = unit
     parts = []
-    if unit.available_from is not None and tour.start - t < (
-        unit.available_from
-    ):
+    if unit.available_from is not None and held.leaves < unit.available_from:
         parts.append(f"available only from {inst.date(unit.available_from)}")
         words.append(
-            f"make {uid} available from {inst.date(tour.start - t)} "
+            f"make {uid} available from {inst.date(held.leaves)} "
             f"instead of {inst.date(unit.available_from)}"
         )
-        changed = replace(changed, available_from=tour.start - t)
-    if unit.available_until is not None and tour.end + t > (
-        unit.available_until
+        changed = replace(changed, available_from=held.leaves)
+    if (
+        unit.available_until is not None
+        and held.returns > unit.available_until
     ):
         parts.append(f"available only until {inst.date(unit.available_until)}")
         words.append(
-            f"keep {uid} available until {inst.date(tour.end + t)} "
+            f"keep {uid} available until {inst.date(held.returns)} "
             f"instead of {inst.date(unit.available_until)}"
         )
-        changed = replace(changed, available_until=tour.end + t)
+        changed = replace(changed, available_until=held.returns)
     message = (
         f"{uid} is "
         + " and ".join(parts or ["unavailable"])
-        + f"; it would have to be away {inst.date(tour.start - t)} to "
-        f"{inst.date(tour.end + t)} to count from "
-        f"{inst.date(max(tour.start + unit.policy.handover_days, lo))}"
+        + "; it would have to be "
+        + _away_to_count(ctx, held)
     )
-    if found.single.get(AVAILABILITY) is None or _best_tour(
-        ctx, _Subject(changed, found.subject.legs), req, lo, hi
-    ):
-        return message, words
-    return message, []
+    if not _lets_it_count(ctx, req, held, lo, hi, changed):
+        return message, []
+    return message, words

@@ -255,8 +255,43 @@ def greedy_plan(
 ) -> list[Leg]:
     """Plan every requirement by relay, then top up exercises.
 
+    The relay runs once per lead in ``EARLY_RELIEF_TRIES`` (how far a
+    relief may come forward to overlap an exercise); the best of those
+    plans by the contract's objective is returned. Whether the days a
+    relief gives up cost more than the tour it saves depends on how
+    tight the units are, which no rule fixes in advance.
+
     Returns the plan's deployments, the fixed ones included.
     """
+    best: tuple[tuple[float, float, int], _Schedule] | None = None
+    # Without exercises every lead gives the plain relay.
+    leads = EARLY_RELIEF_TRIES if inst.exercises else (0,)
+    tries = len(leads)
+    for i, lead in enumerate(leads):
+        schedule = _relay(inst, lead, _share(progress, i, tries))
+        key = _objective(schedule)
+        if best is None or key < best[0]:
+            best = (key, schedule)
+    assert best is not None
+    legs = [leg for legs in best[1].legs.values() for leg in legs]
+    return sorted(legs, key=lambda x: (x.start, x.unit, x.requirement))
+
+
+def _share(
+    progress: Callable[[float], None] | None, i: int, parts: int
+) -> Callable[[float], None] | None:
+    """Progress of part ``i`` of ``parts`` equal parts, as a whole."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda fraction: report((i + fraction) / parts)
+
+
+def _relay(
+    inst: Instance, lead: int, progress: Callable[[float], None] | None
+) -> _Schedule:
+    """One relay plan, exercises topped up, with reliefs coming up to
+    ``lead`` days forward to overlap an exercise."""
     schedule = _Schedule(inst)
     eligible = {r: inst.eligible_units(r) for r in inst.requirements}
     queue: list[tuple[int, str]] = []
@@ -270,7 +305,15 @@ def greedy_plan(
         req = inst.requirements[req_id]
         if progress is not None:
             progress(min(1.0, max(0, day) / total))
-        choice = _best_unit(schedule, req, eligible[req_id], day)
+        choice = None
+        relief = _early_relief(schedule, req, day, lead)
+        if relief is not None:
+            choice = _best_unit(schedule, req, eligible[req_id], relief)
+            if choice is None or choice.start > relief:
+                choice, relief = None, None
+        if choice is None:
+            relief = day
+            choice = _best_unit(schedule, req, eligible[req_id], day)
         if choice is None:
             continue  # nobody can come any more: the rest is gap
         if choice.start > day:
@@ -284,7 +327,7 @@ def greedy_plan(
                 continue
         unit = inst.units[choice.unit]
         h = unit.policy.handover_days
-        start = schedule.earliest_start(unit, req, day - h)
+        start = schedule.earliest_start(unit, req, relief - h)
         assert start is not None
         end = schedule.longest_end(
             unit, req, start, start + unit.policy.max_deployment_days
@@ -299,8 +342,64 @@ def greedy_plan(
         if nxt is not None:
             heapq.heappush(queue, (nxt, req_id))
     _cover_exercises(schedule)
-    legs = [leg for legs in schedule.legs.values() for leg in legs]
-    return sorted(legs, key=lambda x: (x.start, x.unit, x.requirement))
+    return schedule
+
+
+def _objective(schedule: _Schedule) -> tuple[float, float, int]:
+    """The contract's objective of a schedule (section 4): primary,
+    substitution penalty, deployments not fixed."""
+    inst = schedule.inst
+    o = schedule.offset
+    primary = 0.0
+    for req in inst.requirements.values():
+        lo, hi = max(req.start, 0), min(req.end, inst.horizon_end)
+        if hi > lo:
+            have = schedule.coverage[req.id][lo - o : hi - o]
+            short = np.maximum(0, req.count - have).sum()
+            primary += req.priority * float(short)
+    for ex in inst.exercises.values():
+        for capability, count in ex.needs:
+            have = _effective(schedule, ex.site, capability, ex.start, ex.end)
+            primary += float(np.maximum(0, count - have).sum())
+    penalty = 0.0
+    deployments = 0
+    for legs in schedule.legs.values():
+        for leg in legs:
+            if leg.fixed:
+                continue
+            deployments += 1
+            penalty += (inst.penalty(leg.unit, leg.requirement) or 0.0) * (
+                leg.end - leg.start
+            )
+    return (round(primary, 9), round(penalty, 9), deployments)
+
+
+# How many days a relief may come forward to overlap an exercise that
+# wants one more unit of its kind; each is tried (see ``greedy_plan``).
+EARLY_RELIEF_TRIES = (0, 60, 130)
+
+
+def _early_relief(
+    schedule: _Schedule, req: RequirementData, day: int, lead: int
+) -> int | None:
+    """The first day of an exercise the relief due on ``day`` could
+    overlap, if one at the site wants more units of the requirement's
+    capability than it has while the outgoing unit is still there."""
+    if lead <= 0:
+        return None
+    inst = schedule.inst
+    for ex in sorted(inst.exercises.values(), key=lambda e: (e.start, e.id)):
+        if ex.site != req.site or not (
+            day - lead <= ex.start and ex.end <= day
+        ):
+            continue
+        for capability, count in ex.needs:
+            if capability == req.capability and (
+                _present(schedule, ex.site, capability, ex.start, ex.end)
+                < count
+            ):
+                return ex.start
+    return None
 
 
 def _cover_exercises(schedule: _Schedule) -> None:
@@ -390,8 +489,17 @@ def _present(
 ) -> int:
     """Fewest units of ``capability`` effective at ``site`` on a day of
     ``[start, end)``."""
+    have = _effective(schedule, site, capability, start, end)
+    return int(have.min()) if have.size else 0
+
+
+def _effective(
+    schedule: _Schedule, site: str, capability: str, start: int, end: int
+) -> np.ndarray:
+    """Units of ``capability`` effective at ``site`` on each day of
+    ``[start, end)``."""
     inst = schedule.inst
-    have = np.zeros(end - start, dtype=np.int64)
+    have = np.zeros(max(0, end - start), dtype=np.int64)
     for legs in schedule.legs.values():
         for leg in legs:
             unit = inst.units[leg.unit]
@@ -404,4 +512,4 @@ def _present(
             e = min(leg.end, end)
             if e > s:
                 have[s - start : e - start] += 1
-    return int(have.min()) if have.size else 0
+    return have
