@@ -140,10 +140,15 @@ def _weighted(rm: RotaModel) -> cp_model.LinearExprT:
 
 
 def solve_neighbourhood(
-    hood: Neighbourhood, settings: Settings, wall: float, work: float | None
+    hood: Neighbourhood,
+    settings: Settings,
+    wall: float,
+    work: float | None,
+    deadline: float | None = None,
 ) -> tuple[list[Leg] | None, float]:
     """The neighbourhood's best plan if better than the current one, and
-    CP-SAT's work spent."""
+    CP-SAT's work spent. The search ends by ``deadline``
+    (``time.perf_counter``) whatever building the model took."""
     rm = RotaModel(
         hood.sub,
         capacity_sites=frozenset(
@@ -160,6 +165,10 @@ def solve_neighbourhood(
         return None, 0.0
     rm.model.minimize(target)
     rm.hint(current)
+    if deadline is not None:
+        wall = min(wall, deadline - time.perf_counter())
+        if wall <= 0:
+            return None, 0.0
     found, _, value, _, info = run_cpsat(rm.model, settings, wall, work, None)
     if info.get("interrupted"):
         raise KeyboardInterrupt
@@ -218,7 +227,7 @@ def improve(
         )
         try:
             new, spent = solve_neighbourhood(
-                hood, settings, step_wall, step_work
+                hood, settings, step_wall, step_work, began + wall
             )
         except KeyboardInterrupt:
             # Ctrl-C: the plan so far is valid; the caller reports it.
