@@ -186,15 +186,19 @@ def test_substitute_only_while_own_capability_is_exhausted() -> None:
     )
 
 
+# Days 150..160 at camp, wanting two armor units where the relay keeps one.
+TWO_ARMOR_EXERCISE = {
+    "id": "X",
+    "site": "camp",
+    "start": iso(150),
+    "end": iso(160),
+    "needs": [{"capability": "armor", "count": 2}],
+}
+
+
 def test_exercise_is_covered_with_an_extra_tour() -> None:
     units = armor(4)
-    exercise = {
-        "id": "X",
-        "site": "camp",
-        "start": iso(150),
-        "end": iso(160),
-        "needs": [{"capability": "armor", "count": 2}],
-    }
+    exercise = TWO_ARMOR_EXERCISE
     without, verdict_without = judged(relay_scenario(units))
     with_, verdict_with = judged(relay_scenario(units, exercises=[exercise]))
     # The relay keeps one armor unit at camp; the exercise wants two.
@@ -226,13 +230,7 @@ def test_exercise_tour_may_start_early_to_be_home_in_time() -> None:
             "available_until": iso(175),
         },
     ]
-    exercise = {
-        "id": "X",
-        "site": "camp",
-        "start": iso(150),
-        "end": iso(160),
-        "needs": [{"capability": "armor", "count": 2}],
-    }
+    exercise = TWO_ARMOR_EXERCISE
     result, verdict = judged(relay_scenario(units, exercises=[exercise]))
     assert verdict.exercise_gaps == {"X": 0}
     ((start, end, _),) = tours(result.plan, "S1")
