@@ -22,8 +22,9 @@ from rotaplan.analyze.check import check
 from rotaplan.io import load_scenario
 from rotaplan.model import Instance, Plan, Scenario, build_scenario
 from rotaplan.solve import METHODS, Progress, solve
-from rotaplan.solve.cpsat.bounds import availability_bound, primary_of
+from rotaplan.solve.cpsat.bounds import availability_bound
 from rotaplan.solve.cpsat.model import RotaModel, evaluate
+from rotaplan.solve.shortfall import primary_of
 from strategies import scenarios
 
 ORIGIN = date(2030, 1, 1)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..model import Instance
 from ..model.instance import ExerciseData, Leg, RequirementData, UnitData
+from .shortfall import objective_of
 
 # Slack of a unit that has no deployment history: ahead of all others.
 _FRESH = 10**6
@@ -34,6 +35,8 @@ class _Schedule:
     load: dict[str, np.ndarray] = field(default_factory=dict)
     coverage: dict[str, np.ndarray] = field(default_factory=dict)
     offset: int = 0
+    # Each site's exercises in order of start.
+    exercises_at: dict[str, list[ExerciseData]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         inst = self.inst
@@ -58,6 +61,10 @@ class _Schedule:
         self.coverage = {
             r: np.zeros(size, dtype=np.int64) for r in inst.requirements
         }
+        for ex in sorted(
+            inst.exercises.values(), key=lambda e: (e.start, e.id)
+        ):
+            self.exercises_at.setdefault(ex.site, []).append(ex)
         for leg in inst.fixed:
             self.add(leg)
 
@@ -263,18 +270,16 @@ def greedy_plan(
 
     Returns the plan's deployments, the fixed ones included.
     """
-    best: tuple[tuple[float, float, int], _Schedule] | None = None
+    best: tuple[tuple[float, float, int], list[Leg]] | None = None
     # Without exercises every lead gives the plain relay.
     leads = EARLY_RELIEF_TRIES if inst.exercises else (0,)
-    tries = len(leads)
     for i, lead in enumerate(leads):
-        schedule = _relay(inst, lead, _share(progress, i, tries))
-        key = _objective(schedule)
+        legs = _relay(inst, lead, _share(progress, i, len(leads)))
+        key = objective_of(inst, legs)
         if best is None or key < best[0]:
-            best = (key, schedule)
+            best = (key, legs)
     assert best is not None
-    legs = [leg for legs in best[1].legs.values() for leg in legs]
-    return sorted(legs, key=lambda x: (x.start, x.unit, x.requirement))
+    return best[1]
 
 
 def _share(
@@ -289,9 +294,10 @@ def _share(
 
 def _relay(
     inst: Instance, lead: int, progress: Callable[[float], None] | None
-) -> _Schedule:
+) -> list[Leg]:
     """One relay plan, exercises topped up, with reliefs coming up to
-    ``lead`` days forward to overlap an exercise."""
+    ``lead`` days forward to overlap an exercise; the fixed deployments
+    included."""
     schedule = _Schedule(inst)
     eligible = {r: inst.eligible_units(r) for r in inst.requirements}
     queue: list[tuple[int, str]] = []
@@ -305,13 +311,16 @@ def _relay(
         req = inst.requirements[req_id]
         if progress is not None:
             progress(min(1.0, max(0, day) / total))
-        choice = None
-        relief = _early_relief(schedule, req, day, lead)
-        if relief is not None:
-            choice = _best_unit(schedule, req, eligible[req_id], relief)
-            if choice is None or choice.start > relief:
-                choice, relief = None, None
-        if choice is None:
+        early = _early_relief(schedule, req, day, lead)
+        choice = (
+            None
+            if early is None
+            else _best_unit(schedule, req, eligible[req_id], early)
+        )
+        if early is not None and choice is not None and choice.start <= early:
+            relief = early
+        else:
+            # Nobody can come for the exercise: relieve when due.
             relief = day
             choice = _best_unit(schedule, req, eligible[req_id], day)
         if choice is None:
@@ -342,36 +351,8 @@ def _relay(
         if nxt is not None:
             heapq.heappush(queue, (nxt, req_id))
     _cover_exercises(schedule)
-    return schedule
-
-
-def _objective(schedule: _Schedule) -> tuple[float, float, int]:
-    """The contract's objective of a schedule (section 4): primary,
-    substitution penalty, deployments not fixed."""
-    inst = schedule.inst
-    o = schedule.offset
-    primary = 0.0
-    for req in inst.requirements.values():
-        lo, hi = max(req.start, 0), min(req.end, inst.horizon_end)
-        if hi > lo:
-            have = schedule.coverage[req.id][lo - o : hi - o]
-            short = np.maximum(0, req.count - have).sum()
-            primary += req.priority * float(short)
-    for ex in inst.exercises.values():
-        for capability, count in ex.needs:
-            have = _effective(schedule, ex.site, capability, ex.start, ex.end)
-            primary += float(np.maximum(0, count - have).sum())
-    penalty = 0.0
-    deployments = 0
-    for legs in schedule.legs.values():
-        for leg in legs:
-            if leg.fixed:
-                continue
-            deployments += 1
-            penalty += (inst.penalty(leg.unit, leg.requirement) or 0.0) * (
-                leg.end - leg.start
-            )
-    return (round(primary, 9), round(penalty, 9), deployments)
+    legs = [leg for legs in schedule.legs.values() for leg in legs]
+    return sorted(legs, key=lambda x: (x.start, x.unit, x.requirement))
 
 
 # How many days a relief may come forward to overlap an exercise that
@@ -387,11 +368,8 @@ def _early_relief(
     capability than it has while the outgoing unit is still there."""
     if lead <= 0:
         return None
-    inst = schedule.inst
-    for ex in sorted(inst.exercises.values(), key=lambda e: (e.start, e.id)):
-        if ex.site != req.site or not (
-            day - lead <= ex.start and ex.end <= day
-        ):
+    for ex in schedule.exercises_at.get(req.site, []):
+        if not (day - lead <= ex.start and ex.end <= day):
             continue
         for capability, count in ex.needs:
             if capability == req.capability and (
@@ -489,17 +467,8 @@ def _present(
 ) -> int:
     """Fewest units of ``capability`` effective at ``site`` on a day of
     ``[start, end)``."""
-    have = _effective(schedule, site, capability, start, end)
-    return int(have.min()) if have.size else 0
-
-
-def _effective(
-    schedule: _Schedule, site: str, capability: str, start: int, end: int
-) -> np.ndarray:
-    """Units of ``capability`` effective at ``site`` on each day of
-    ``[start, end)``."""
     inst = schedule.inst
-    have = np.zeros(max(0, end - start), dtype=np.int64)
+    have = np.zeros(end - start, dtype=np.int64)
     for legs in schedule.legs.values():
         for leg in legs:
             unit = inst.units[leg.unit]
@@ -512,4 +481,4 @@ def _effective(
             e = min(leg.end, end)
             if e > s:
                 have[s - start : e - start] += 1
-    return have
+    return int(have.min()) if have.size else 0

@@ -7,8 +7,6 @@ availability, blackouts and fixed deployments. Each requirement's short
 is bounded on its own, so the sum bounds the whole. It catches the days
 no unit can reach in time (transit and handover at the horizon's start,
 units still owed dwell), which is where most unavoidable gap lies.
-
-``shortfalls``: where a plan is short, for the local search to aim at.
 """
 
 from __future__ import annotations
@@ -134,71 +132,3 @@ def availability_bound(inst: Instance) -> float:
         inst.requirements[r].priority * days
         for r, days in low.requirements.items()
     ) + sum(low.exercises.values())
-
-
-@dataclass(frozen=True)
-class Shortfall:
-    """A run of days a plan is short somewhere, and what it costs."""
-
-    cost: float
-    site: str
-    start: int
-    end: int
-
-
-def _coverage(inst: Instance, legs: list[Leg], lo: int, hi: int) -> np.ndarray:
-    have = np.zeros(hi - lo + 1, dtype=np.int64)
-    for leg in legs:
-        h = inst.units[leg.unit].policy.handover_days
-        a, b = max(leg.start + h, lo), min(leg.end, hi)
-        if b > a:
-            have[a - lo] += 1
-            have[b - lo] -= 1
-    return np.cumsum(have)[:-1]
-
-
-def _runs(short: np.ndarray, lo: int) -> list[tuple[int, int, int]]:
-    idx = np.flatnonzero(short > 0)
-    if not idx.size:
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > 1)
-    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
-    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
-    return [
-        (int(s) + lo, int(e) + lo, int(short[s:e].sum()))
-        for s, e in zip(starts, ends, strict=True)
-    ]
-
-
-def shortfalls(inst: Instance, legs: list[Leg]) -> list[Shortfall]:
-    """Every run of short days of the plan, costliest first."""
-    out: list[Shortfall] = []
-    by_req: dict[str, list[Leg]] = {}
-    for leg in legs:
-        by_req.setdefault(leg.requirement, []).append(leg)
-    for req in inst.requirements.values():
-        lo, hi = max(req.start, 0), min(req.end, inst.horizon_end)
-        if hi <= lo:
-            continue
-        have = _coverage(inst, by_req.get(req.id, []), lo, hi)
-        short = np.maximum(0, req.count - have)
-        for s, e, days in _runs(short, lo):
-            out.append(Shortfall(req.priority * days, req.site, s, e))
-    for ex in inst.exercises.values():
-        for capability, count in ex.needs:
-            here = [
-                leg
-                for leg in legs
-                if inst.units[leg.unit].capability == capability
-                and inst.requirements[leg.requirement].site == ex.site
-            ]
-            have = _coverage(inst, here, ex.start, ex.end)
-            short = np.maximum(0, count - have)
-            for s, e, days in _runs(short, ex.start):
-                out.append(Shortfall(float(days), ex.site, s, e))
-    return sorted(out, key=lambda x: (-x.cost, x.start, x.site))
-
-
-def primary_of(inst: Instance, legs: list[Leg]) -> float:
-    """The plan's ``primary`` measure (contract section 4)."""
-    return sum(s.cost for s in shortfalls(inst, legs))

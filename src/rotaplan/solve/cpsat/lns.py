@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from ...model import Instance
 from ...model.instance import Leg
-from .bounds import primary_of, shortfalls
+from ..shortfall import primary_of, shortfalls
 from .engine import Settings, run_cpsat
 from .hints import NotInModel
 from .model import RotaModel, evaluate

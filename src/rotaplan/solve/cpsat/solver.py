@@ -31,7 +31,8 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ...model import Instance
 from ...model.instance import Leg
-from .bounds import availability_bound, primary_of, shortfalls
+from ..shortfall import primary_of, shortfalls
+from .bounds import availability_bound
 from .engine import Settings, run_cpsat
 from .groups import split
 from .hints import NotInModel
