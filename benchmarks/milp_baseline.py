@@ -508,15 +508,29 @@ def _coverage(
         # each of its days.
         fixed_weekly = _weekly_min(fixed, lo, hi, w)
         need = np.maximum(0, req.count - fixed_weekly).astype(float)
-        gap = new_columns(req.priority * days, need, False)
-        first = matrix.add_rows(need, np.full(w.size, np.inf))
-        matrix.add(first + np.arange(w.size), gap + np.arange(w.size), 1.0)
+        first = _demand_rows(matrix, new_columns, req.priority * days, need)
         for b in by_req.get(req.id, []):
             eff, end = cols.effective[b], cols.end[b]
             wa = np.where(eff == lo, lo // 7, -(-eff // 7))
             wb = np.where(end >= hi, w_hi, end // 7)
             owner, week = _week_span(wa, wb)
             matrix.add(first + week - w_lo, offsets[b] + owner, 1.0)
+
+
+def _demand_rows(
+    matrix: _Matrix,
+    new_columns: NewColumns,
+    gap_cost: np.ndarray,
+    need: np.ndarray,
+) -> int:
+    """One row a week, ``covered + gap >= need``, with a gap column each
+    at ``gap_cost``; returns the first row (the tours' terms go in by
+    week from there)."""
+    weeks = np.arange(need.size)
+    gap = new_columns(gap_cost, need, False)
+    first = matrix.add_rows(need, np.full(need.size, np.inf))
+    matrix.add(first + weeks, gap + weeks, 1.0)
+    return first
 
 
 def _exercises(
@@ -552,9 +566,7 @@ def _exercises(
             )
             fixed_weekly = _weekly_min(fixed, ex.start, ex.end, w)
             need = np.maximum(0, count - fixed_weekly).astype(float)
-            gap = new_columns(days.astype(float), need, False)
-            first = matrix.add_rows(need, np.full(w.size, np.inf))
-            matrix.add(first + np.arange(w.size), gap + np.arange(w.size), 1.0)
+            first = _demand_rows(matrix, new_columns, days.astype(float), need)
             for b in blocks.get((ex.site, capability), []):
                 eff, end = cols.effective[b], cols.end[b]
                 # Covers week k if effective on all its exercise days.

@@ -230,6 +230,17 @@ def _ratio(num: float | None, den: float | None) -> float | str | None:
     return num / den
 
 
+# (method over, method under, measure, its name in the ratio's label)
+_RATIOS = (
+    ("optimizer", "milp", "time_to_best", "time"),
+    ("greedy", "optimizer", "gap_days", "gap"),
+    ("greedy", "optimizer", "primary", "primary"),
+    ("milp", "optimizer", "primary", "primary"),
+    ("milp", "greedy", "primary", "primary"),
+    ("milp", "greedy", "time_to_best", "time"),
+)
+
+
 def ratios(by_method: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Ratios between the methods on one instance (None: not run)."""
 
@@ -240,24 +251,10 @@ def ratios(by_method: dict[str, dict[str, Any]]) -> dict[str, Any]:
         return float(rec[key])
 
     return {
-        "optimizer_time / milp_time": _ratio(
-            get("optimizer", "time_to_best"), get("milp", "time_to_best")
-        ),
-        "greedy_gap / optimizer_gap": _ratio(
-            get("greedy", "gap_days"), get("optimizer", "gap_days")
-        ),
-        "greedy_primary / optimizer_primary": _ratio(
-            get("greedy", "primary"), get("optimizer", "primary")
-        ),
-        "milp_primary / optimizer_primary": _ratio(
-            get("milp", "primary"), get("optimizer", "primary")
-        ),
-        "milp_primary / greedy_primary": _ratio(
-            get("milp", "primary"), get("greedy", "primary")
-        ),
-        "milp_time / greedy_time": _ratio(
-            get("milp", "time_to_best"), get("greedy", "time_to_best")
-        ),
+        f"{top}_{label} / {bottom}_{label}": _ratio(
+            get(top, key), get(bottom, key)
+        )
+        for top, bottom, key, label in _RATIOS
     }
 
 
