@@ -11,6 +11,7 @@ units still owed dwell), which is where most unavoidable gap lies.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,10 +94,20 @@ class Unavoidable:
     exercises: dict[tuple[str, int], int]
 
 
-def unavoidable(inst: Instance) -> Unavoidable:
-    """Per requirement and exercise need, the short days of contract
-    section 4 that every plan of ``inst`` has."""
-    reqs: dict[str, int] = {}
+@dataclass
+class ShortFloor:
+    """Per day, the short every plan has: for each requirement over
+    ``[lo, lo + len)`` of its counted window, and for each exercise
+    need over the exercise's days."""
+
+    requirements: dict[str, tuple[int, np.ndarray]]
+    exercises: dict[tuple[str, int], np.ndarray]
+
+
+def short_floor(inst: Instance) -> ShortFloor:
+    """Day by day, the short of contract section 4 that every plan of
+    ``inst`` has."""
+    reqs: dict[str, tuple[int, np.ndarray]] = {}
     for req in inst.requirements.values():
         lo, hi = max(req.start, 0), min(req.end, inst.horizon_end)
         if hi <= lo:
@@ -108,8 +119,8 @@ def unavoidable(inst: Instance) -> Unavoidable:
         ]
         counts = {(u.id, req.id) for u in units}
         possible = _possible(inst, units, lo, hi, counts)
-        reqs[req.id] = int(np.maximum(0, req.count - possible).sum())
-    needs: dict[tuple[str, int], int] = {}
+        reqs[req.id] = (lo, np.maximum(0, req.count - possible))
+    needs: dict[tuple[str, int], np.ndarray] = {}
     for ex in inst.exercises.values():
         here = [r.id for r in inst.requirements.values() if r.site == ex.site]
         for i, (capability, count) in enumerate(ex.needs):
@@ -121,8 +132,18 @@ def unavoidable(inst: Instance) -> Unavoidable:
             ]
             counts = {(u.id, r) for u in units for r in here}
             possible = _possible(inst, units, ex.start, ex.end, counts)
-            needs[(ex.id, i)] = int(np.maximum(0, count - possible).sum())
-    return Unavoidable(reqs, needs)
+            needs[(ex.id, i)] = np.maximum(0, count - possible)
+    return ShortFloor(reqs, needs)
+
+
+def unavoidable(inst: Instance) -> Unavoidable:
+    """Per requirement and exercise need, the short days of contract
+    section 4 that every plan of ``inst`` has."""
+    floor = short_floor(inst)
+    return Unavoidable(
+        {r: int(days.sum()) for r, (_, days) in floor.requirements.items()},
+        {k: int(days.sum()) for k, days in floor.exercises.items()},
+    )
 
 
 def availability_bound(inst: Instance) -> float:
@@ -132,3 +153,110 @@ def availability_bound(inst: Instance) -> float:
         inst.requirements[r].priority * days
         for r, days in low.requirements.items()
     ) + sum(low.exercises.values())
+
+
+def fewest_deployments(inst: Instance) -> dict[str, int]:
+    """Per requirement, the fewest deployments (not fixed) to it in any
+    plan whose ``primary`` equals ``availability_bound(inst)``.
+
+    In such a plan every requirement of positive priority and every
+    exercise need is short on exactly the days ``short_floor`` says, so
+    the days each requirement must be covered, and how deep, are known.
+    Where an exercise's units can only come from one requirement, that
+    requirement must also be covered as deep as the exercise needs: the
+    reliefs an exercise forces. The least number of deployments that
+    cover such a profile, each counting for at most its longest
+    effective stay, is found by covering each day as late and as long as
+    possible (an exchange argument shows nothing does better); ignoring
+    which units exist makes it a bound.
+    """
+    floor = short_floor(inst)
+    demand: dict[str, tuple[int, np.ndarray]] = {}
+    for req_id, (lo, short) in floor.requirements.items():
+        req = inst.requirements[req_id]
+        depth = req.count - short if req.priority > 0 else 0 * short
+        demand[req_id] = (lo, depth)
+    for (ex_id, i), short in floor.exercises.items():
+        ex = inst.exercises[ex_id]
+        capability, count = ex.needs[i]
+        sources = _sources(inst, ex_id, capability)
+        if len(sources) != 1 or sources[0] not in demand:
+            continue
+        lo, depth = demand[sources[0]]
+        need = count - short
+        a, b = max(ex.start, lo), min(ex.end, lo + len(depth))
+        if b > a:
+            depth = depth.copy()
+            part = depth[a - lo : b - lo]
+            np.maximum(part, need[a - ex.start : b - ex.start], out=part)
+            demand[sources[0]] = (lo, depth)
+    fewest: dict[str, int] = {}
+    for req_id, (lo, depth) in demand.items():
+        longest = max(
+            (
+                u.policy.max_deployment_days - u.policy.handover_days
+                for u in inst.units.values()
+                if inst.penalty(u.id, req_id) is not None
+            ),
+            default=0,
+        )
+        held = [
+            (
+                leg.start + inst.units[leg.unit].policy.handover_days,
+                leg.end,
+            )
+            for leg in inst.fixed
+            if leg.requirement == req_id
+        ]
+        fewest[req_id] = _fewest_covering(lo, depth, held, longest)
+    return fewest
+
+
+def _sources(inst: Instance, ex_id: str, capability: str) -> list[str]:
+    """Requirements at the exercise's site whose deployments could put
+    a unit of ``capability`` there on one of its days."""
+    ex = inst.exercises[ex_id]
+    found = set()
+    for req in inst.requirements.values():
+        if req.site != ex.site or req.start >= ex.end or req.end <= ex.start:
+            continue
+        if any(
+            u.capability == capability
+            and inst.penalty(u.id, req.id) is not None
+            for u in inst.units.values()
+        ):
+            found.add(req.id)
+    for leg in inst.fixed:
+        unit = inst.units[leg.unit]
+        if (
+            unit.capability == capability
+            and inst.requirements[leg.requirement].site == ex.site
+            and leg.start + unit.policy.handover_days < ex.end
+            and leg.end > ex.start
+        ):
+            found.add(leg.requirement)
+    return sorted(found)
+
+
+def _fewest_covering(
+    lo: int, depth: np.ndarray, held: list[tuple[int, int]], longest: int
+) -> int:
+    """Fewest spans of at most ``longest`` days that, with the ``held``
+    spans, cover each day ``lo + i`` at least ``depth[i]`` deep."""
+    if longest <= 0 or not depth.any():
+        return 0
+    held = sorted(held)
+    active: list[int] = []
+    added = 0
+    k = 0
+    for i in np.flatnonzero(depth):
+        day = lo + int(i)
+        while k < len(held) and held[k][0] <= day:
+            heapq.heappush(active, held[k][1])
+            k += 1
+        while active and active[0] <= day:
+            heapq.heappop(active)
+        for _ in range(int(depth[i]) - len(active)):
+            heapq.heappush(active, day + longest)
+            added += 1
+    return added

@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 from ...model import Instance
 from ...model.instance import Leg
 from ..shortfall import primary_of, shortfalls
-from .bounds import availability_bound
+from .bounds import availability_bound, fewest_deployments
 from .engine import Settings, run_cpsat
 from .groups import split
 from .hints import NotInModel
@@ -181,7 +181,8 @@ class _GroupSearch:
         self.best = min(self.candidates, key=self.key)
         self.level = PRIMARY
         self.stalled = False
-        self.bound = max(floor, availability_bound(rm.inst))
+        self.reachable = availability_bound(rm.inst)
+        self.bound = max(floor, self.reachable)
         self.phases: list[dict[str, Any]] = []
         if rm.slot_count == 0:
             # Nothing to decide (an exercise no unit can reach, say):
@@ -295,6 +296,20 @@ class _GroupSearch:
             if proved:
                 return True, value
 
+    def _add_deployment_floors(self) -> None:
+        """Every optimal plan is short only where no plan can help it,
+        so each requirement needs at least its fewest deployments
+        (``bounds.fewest_deployments``); telling the model lets it prove
+        the last level, which its own relaxation rarely does."""
+        fewest = fewest_deployments(self.rm.inst)
+        serving = self.rm.variables.serving
+        for req_id, least in fewest.items():
+            if least > 0 and req_id in serving:
+                self.rm.model.add(serving[req_id] >= least)
+        self.phases.append(
+            {"phase": "deployment floors", "deployments": sum(fewest.values())}
+        )
+
     def advance(
         self,
         settings: Settings,
@@ -369,6 +384,8 @@ class _GroupSearch:
         if level == PRIMARY:
             self.bound = max(self.bound, value / scale)
             rm.model.add(obj.primary <= value)
+            if obj.exact and abs(value / scale - self.reachable) < 1e-9:
+                self._add_deployment_floors()
         elif level == PENALTY:
             rm.model.add(obj.penalty <= value)
         self.level = level + 1
