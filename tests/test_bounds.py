@@ -198,3 +198,41 @@ def test_deeper_requirements_need_more_deployments(count: int) -> None:
     assert fewest_deployments(Instance.from_scenario(scenario)) == {
         "R": 6 * count
     }
+
+
+def test_exercise_after_its_only_requirement_ends_is_unavoidable() -> None:
+    # Engineers may only fill the engineer requirement, which ends on
+    # day 100; the exercise on days 300..314 wants one. A unit counts
+    # for an exercise only while deployed to a requirement at the site,
+    # and a deployment counts only inside its requirement's window, so
+    # all 14 days are short in every plan, and the optimizer proves it.
+    scenario = one_site(
+        [unit("E1", "engineer"), unit("A1"), unit("A2"), unit("A3")],
+        [
+            requirement(0, 400),
+            {
+                **requirement(0, 100, capability="engineer"),
+                "id": "ENG",
+            },
+        ],
+        horizon=400,
+        policy=POLICY_50_100,
+        exercises=[
+            {
+                "id": "E",
+                "site": "camp",
+                "start": iso(300),
+                "end": iso(314),
+                "needs": [{"capability": "engineer", "count": 1}],
+            }
+        ],
+    )
+    inst = Instance.from_scenario(scenario)
+    assert availability_bound(inst) == 14
+    result = solve(scenario, method="cpsat", time_limit=20, threads=1)
+    verdict = check(scenario, result.plan)
+    assert verdict.valid, verdict.violations
+    assert verdict.measures.exercise_gap_days == 14
+    assert verdict.measures.gap_days == 0
+    assert result.status == "optimal"
+    assert result.bound == 14

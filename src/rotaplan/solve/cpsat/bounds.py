@@ -52,6 +52,7 @@ def _possible(
     lo: int,
     hi: int,
     counts: set[tuple[str, str]],
+    open_days: np.ndarray | None = None,
 ) -> np.ndarray:
     """How many of ``units`` could count on each day of ``[lo, hi)``.
 
@@ -60,29 +61,52 @@ def _possible(
     deployment it counts if that one does (``counts`` holds the (unit,
     requirement) pairs that do) from its handover on. These periods do
     not overlap in a valid scenario, so each unit adds at most one.
+    ``open_days`` (0 or 1 per day) marks the days a new deployment could
+    count at all; fixed ones count wherever they are.
     """
-    count = np.zeros(hi - lo + 1, dtype=np.int64)
+    free = np.zeros(hi - lo + 1, dtype=np.int64)
+    held = np.zeros(hi - lo + 1, dtype=np.int64)
 
-    def add(a: int, b: int, k: int) -> None:
+    def add(days: np.ndarray, a: int, b: int, k: int) -> None:
         a, b = max(a, lo), min(b, hi)
         if b > a:
-            count[a - lo] += k
-            count[b - lo] -= k
+            days[a - lo] += k
+            days[b - lo] -= k
 
     fixed: dict[str, list[Leg]] = {}
     for leg in inst.fixed:
         fixed.setdefault(leg.unit, []).append(leg)
     for unit in units:
         first, last = _reach(inst, unit)
-        add(first, last, 1)
+        add(free, first, last, 1)
         t = unit.policy.transit_days
         for b0, b1 in _merged(list(unit.blackouts)):
-            add(max(first, b0 - t), min(last, b1 + t), -1)
+            add(free, max(first, b0 - t), min(last, b1 + t), -1)
         for leg in fixed.get(unit.id, []):
-            add(max(first, leg.start), min(last, leg.end), -1)
+            add(free, max(first, leg.start), min(last, leg.end), -1)
             if (unit.id, leg.requirement) in counts:
-                add(leg.start + unit.policy.handover_days, leg.end, 1)
-    return np.maximum(0, np.cumsum(count)[:-1])
+                add(held, leg.start + unit.policy.handover_days, leg.end, 1)
+    possible = np.maximum(0, np.cumsum(free)[:-1])
+    if open_days is not None:
+        possible = possible * open_days
+    return possible + np.cumsum(held)[:-1]
+
+
+def _open_days(
+    inst: Instance, site: str, units: list[UnitData], lo: int, hi: int
+) -> np.ndarray:
+    """Days of ``[lo, hi)`` on which a new deployment of one of
+    ``units`` could count at ``site``: it must serve a requirement there,
+    and counts only inside that requirement's window (H7)."""
+    days = np.zeros(hi - lo, dtype=np.int64)
+    for req in inst.requirements.values():
+        if req.site == site and any(
+            inst.penalty(u.id, req.id) is not None for u in units
+        ):
+            a, b = max(req.start, lo), min(req.end, hi)
+            if b > a:
+                days[a - lo : b - lo] = 1
+    return days
 
 
 @dataclass
@@ -131,7 +155,14 @@ def short_floor(inst: Instance) -> ShortFloor:
                 and any(inst.penalty(u.id, r) is not None for r in here)
             ]
             counts = {(u.id, r) for u in units for r in here}
-            possible = _possible(inst, units, ex.start, ex.end, counts)
+            possible = _possible(
+                inst,
+                units,
+                ex.start,
+                ex.end,
+                counts,
+                _open_days(inst, ex.site, units, ex.start, ex.end),
+            )
             needs[(ex.id, i)] = np.maximum(0, count - possible)
     return ShortFloor(reqs, needs)
 
