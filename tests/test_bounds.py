@@ -19,12 +19,15 @@ from hypothesis import strategies as st
 
 from rotaplan.analyze.check import check
 from rotaplan.model import Instance, Scenario
+from rotaplan.model.instance import Leg
 from rotaplan.solve import solve
 from rotaplan.solve.cpsat.bounds import (
     _fewest_covering,
     availability_bound,
     fewest_deployments,
+    short_floor,
 )
+from rotaplan.solve.shortfall import shortfalls
 from strategies import scenarios
 from test_cpsat import POLICY_50_100, iso, one_site, requirement, unit
 
@@ -236,3 +239,26 @@ def test_exercise_after_its_only_requirement_ends_is_unavoidable() -> None:
     assert verdict.measures.gap_days == 0
     assert result.status == "optimal"
     assert result.bound == 14
+
+
+def test_local_search_aims_only_at_short_days_a_plan_could_help() -> None:
+    # Handover 10: no tour counts before day 10 in any plan. The plan
+    # below also leaves days 100..120 short, which a plan could help.
+    scenario = one_site(
+        [unit("A1"), unit("A2")],
+        [requirement(0, 300)],
+        horizon=300,
+        policy={**POLICY_50_100, "handover_days": 10},
+    )
+    inst = Instance.from_scenario(scenario)
+    legs = [
+        Leg("A1", "R", 0, 100),
+        Leg("A2", "R", 110, 210),
+        Leg("A1", "R", 200, 300),
+    ]
+    every = {(s.start, s.end) for s in shortfalls(inst, legs)}
+    avoidable = {
+        (s.start, s.end) for s in shortfalls(inst, legs, short_floor(inst))
+    }
+    assert every == {(0, 10), (100, 120)}
+    assert avoidable == {(100, 120)}

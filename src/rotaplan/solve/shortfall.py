@@ -9,11 +9,15 @@ stays the judge of every plan written; this is the solvers' quick look.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..model import Instance
 from ..model.instance import Leg
+
+if TYPE_CHECKING:
+    from .cpsat.bounds import ShortFloor
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,12 @@ def _runs(short: np.ndarray, lo: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def shortfalls(inst: Instance, legs: list[Leg]) -> list[Shortfall]:
-    """Every run of short days of the plan, costliest first."""
+def shortfalls(
+    inst: Instance, legs: list[Leg], beyond: ShortFloor | None = None
+) -> list[Shortfall]:
+    """Every run of short days of the plan, costliest first; with
+    ``beyond``, only the short above it (what a plan could still do
+    better)."""
     out: list[Shortfall] = []
     by_req: dict[str, list[Leg]] = {}
     for leg in legs:
@@ -62,10 +70,12 @@ def shortfalls(inst: Instance, legs: list[Leg]) -> list[Shortfall]:
             continue
         have = _coverage(inst, by_req.get(req.id, []), lo, hi)
         short = np.maximum(0, req.count - have)
+        if beyond is not None and req.id in beyond.requirements:
+            short = np.maximum(0, short - beyond.requirements[req.id][1])
         for s, e, days in _runs(short, lo):
             out.append(Shortfall(req.priority * days, req.site, s, e))
     for ex in inst.exercises.values():
-        for capability, count in ex.needs:
+        for i, (capability, count) in enumerate(ex.needs):
             here = [
                 leg
                 for leg in legs
@@ -74,6 +84,8 @@ def shortfalls(inst: Instance, legs: list[Leg]) -> list[Shortfall]:
             ]
             have = _coverage(inst, here, ex.start, ex.end)
             short = np.maximum(0, count - have)
+            if beyond is not None and (ex.id, i) in beyond.exercises:
+                short = np.maximum(0, short - beyond.exercises[(ex.id, i)])
             for s, e, days in _runs(short, ex.start):
                 out.append(Shortfall(float(days), ex.site, s, e))
     return sorted(out, key=lambda x: (-x.cost, x.start, x.site))

@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 from ...model import Instance
 from ...model.instance import Leg
 from ..shortfall import primary_of, shortfalls
-from .bounds import availability_bound, fewest_deployments
+from .bounds import availability_bound, fewest_deployments, short_floor
 from .engine import Settings, run_cpsat
 from .groups import split
 from .hints import NotInModel
@@ -218,7 +218,7 @@ class _GroupSearch:
         the whole model searches: moving a relief into an exercise, say,
         is one small neighbourhood for it and a long way for the whole
         search. Returns the (seconds, work) spent."""
-        if not shortfalls(self.rm.inst, self.best):
+        if not shortfalls(self.rm.inst, self.best, short_floor(self.rm.inst)):
             return 0.0, 0.0
         began = time.perf_counter()
         legs, log = improve(
