@@ -6,6 +6,12 @@ from .check import Violation as Violation
 from .check import check as check
 from .explain import GapExplanation as GapExplanation
 from .explain import explain_gaps as explain_gaps
+from .explain_exercises import (
+    ExerciseGapExplanation as ExerciseGapExplanation,
+)
+from .explain_exercises import (
+    explain_exercise_gaps as explain_exercise_gaps,
+)
 from .sizing import CAUSES as CAUSES
 from .sizing import CapabilitySizing as CapabilitySizing
 from .sizing import RequirementSizing as RequirementSizing

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -509,23 +510,34 @@ def _examine(
         out[unit.id] = found
         if serving:
             continue
-        found.base = _best_tour(ctx, subject, req, lo, hi)
-        if found.base is not None:
-            continue
-        for family in FAMILIES:
-            found.single[family] = _best_tour(
-                ctx, subject, req, lo, hi, frozenset({family})
-            )
-        if not any(found.single.values()):
-            everything = frozenset(FAMILIES)
-            if _best_tour(ctx, subject, req, lo, hi, everything):
-                found.essential = [
-                    f
-                    for f in FAMILIES
-                    if _best_tour(ctx, subject, req, lo, hi, everything - {f})
-                    is None
-                ]
+
+        def best(
+            relax: frozenset[str], subject: _Subject = subject
+        ) -> _Tour | None:
+            return _best_tour(ctx, subject, req, lo, hi, relax)
+
+        _probe(found, best)
     return out
+
+
+def _probe(
+    found: _UnitFindings,
+    best: Callable[[frozenset[str]], _Tour | None],
+) -> None:
+    """Fill in ``found`` from ``best``, the unit's best tour with the
+    given families of rules lifted: first with none, then one family
+    at a time, then, if no single family is enough, all but one."""
+    found.base = best(frozenset())
+    if found.base is not None:
+        return
+    for family in FAMILIES:
+        found.single[family] = best(frozenset({family}))
+    if not any(found.single.values()):
+        everything = frozenset(FAMILIES)
+        if best(everything):
+            found.essential = [
+                f for f in FAMILIES if best(everything - {f}) is None
+            ]
 
 
 def _binding(

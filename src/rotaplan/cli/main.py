@@ -16,9 +16,12 @@ from rich.table import Table
 from ..analyze import (
     RULES,
     CheckResult,
+    ExerciseGapExplanation,
+    GapExplanation,
     ScenarioSizing,
     Sizing,
     check,
+    explain_exercise_gaps,
     explain_gaps,
     rotation_multiplier,
     size_scenario,
@@ -186,7 +189,10 @@ def solve_command(
         bar,
     )
     plan = result.plan
-    explanations = explain_gaps(scenario, plan, result.check)
+    explanations: list[GapExplanation | ExerciseGapExplanation] = [
+        *explain_gaps(scenario, plan, result.check),
+        *explain_exercise_gaps(scenario, plan, result.check),
+    ]
     if explanations:
         plan.extra["explanations"] = [e.to_dict() for e in explanations]
     text = dumps_plan(plan)
