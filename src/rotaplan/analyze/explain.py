@@ -95,19 +95,7 @@ class GapExplanation:
 
     def to_dict(self) -> dict[str, Any]:
         """The explanation as JSON-ready data, dates as ISO strings."""
-        return {
-            "requirement": self.requirement,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "days": self.days,
-            "gap_days": self.gap_days,
-            "peak_short": self.peak_short,
-            "cause": self.cause,
-            "message": self.message,
-            "suggestions": list(self.suggestions),
-            "other_causes": list(self.other_causes),
-            "units": dict(self.units),
-        }
+        return {"requirement": self.requirement, **window_fields(self)}
 
     def __str__(self) -> str:
         head = (
@@ -115,6 +103,22 @@ class GapExplanation:
             f"{self.gap_days} gap days, {self.cause}: {self.message}"
         )
         return "\n".join([head] + [f"  - {s}" for s in self.suggestions])
+
+
+def window_fields(explanation: Any) -> dict[str, Any]:
+    """The fields every gap explanation has, as JSON-ready data."""
+    return {
+        "start": explanation.start.isoformat(),
+        "end": explanation.end.isoformat(),
+        "days": explanation.days,
+        "gap_days": explanation.gap_days,
+        "peak_short": explanation.peak_short,
+        "cause": explanation.cause,
+        "message": explanation.message,
+        "suggestions": list(explanation.suggestions),
+        "other_causes": list(explanation.other_causes),
+        "units": dict(explanation.units),
+    }
 
 
 @dataclass(frozen=True)

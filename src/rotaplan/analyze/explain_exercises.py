@@ -51,6 +51,7 @@ from .explain import (
     _Tour,
     _unique,
     _UnitFindings,
+    window_fields,
 )
 from .sizing import (
     BLACKOUT,
@@ -108,16 +109,7 @@ class ExerciseGapExplanation:
             "capability": self.capability,
             "count": self.count,
             "site": self.site,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "days": self.days,
-            "gap_days": self.gap_days,
-            "peak_short": self.peak_short,
-            "cause": self.cause,
-            "message": self.message,
-            "suggestions": list(self.suggestions),
-            "other_causes": list(self.other_causes),
-            "units": dict(self.units),
+            **window_fields(self),
         }
 
     def __str__(self) -> str:
