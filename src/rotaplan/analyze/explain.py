@@ -843,18 +843,11 @@ def _typical(ctx: _Context, req: RequirementData) -> tuple[Policy, int]:
     return policy, troops
 
 
-def _new_unit_suggestions(
-    ctx: _Context, req: RequirementData, lo: int, hi: int, peak: int
-) -> list[str]:
-    """One more unit of the capability, free from when it is needed:
-    tried, and offered only if it would count."""
-    inst = ctx.inst
-    policy, troops = _typical(ctx, req)
-    if not ctx.inst.eligible_units(req.id):
-        policy = default_policy(ctx.scenario, req.capability)
-    fresh = UnitData(
+def new_unit(capability: str, troops: int, policy: Policy) -> UnitData:
+    """A unit a planner could add: free from the start, no history."""
+    return UnitData(
         id="(new)",
-        capability=req.capability,
+        capability=capability,
         troops=troops,
         component="active",
         policy=policy,
@@ -864,6 +857,18 @@ def _new_unit_suggestions(
         last_return=None,
         last_deployment_days=None,
     )
+
+
+def _new_unit_suggestions(
+    ctx: _Context, req: RequirementData, lo: int, hi: int, peak: int
+) -> list[str]:
+    """One more unit of the capability, free from when it is needed:
+    tried, and offered only if it would count."""
+    inst = ctx.inst
+    policy, troops = _typical(ctx, req)
+    if not ctx.inst.eligible_units(req.id):
+        policy = default_policy(ctx.scenario, req.capability)
+    fresh = new_unit(req.capability, troops, policy)
     tour = _best_tour(ctx, _Subject(fresh, ()), req, lo, hi)
     if tour is None:
         return []

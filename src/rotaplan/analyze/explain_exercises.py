@@ -51,6 +51,7 @@ from .explain import (
     _Tour,
     _unique,
     _UnitFindings,
+    new_unit,
     window_fields,
 )
 from .sizing import (
@@ -685,18 +686,7 @@ def _new_unit_suggestions(
     policy = typical_policy(kind, default_policy(ctx.scenario, w.capability))
     every = [u.troops for u in inst.units.values()]
     troops = min([u.troops for u in kind] or every or [1])
-    fresh = UnitData(
-        id="(new)",
-        capability=w.capability,
-        troops=troops,
-        component="active",
-        policy=policy,
-        available_from=None,
-        available_until=None,
-        blackouts=(),
-        last_return=None,
-        last_deployment_days=None,
-    )
+    fresh = new_unit(w.capability, troops, policy)
     best: tuple[_Tour, RequirementData] | None = None
     for req in reqs:
         tour = _best_tour(ctx, _Subject(fresh, ()), req, lo, hi)
