@@ -241,7 +241,9 @@ def test_exercise_after_its_only_requirement_ends_is_unavoidable() -> None:
     assert result.bound == 14
 
 
-def test_local_search_aims_only_at_short_days_a_plan_could_help() -> None:
+def test_short_days_above_the_floor_are_those_a_plan_could_help() -> None:
+    # The optimizer skips its aimed local search when no short day is
+    # above the floor: nothing there could be improved.
     # Handover 10: no tour counts before day 10 in any plan. The plan
     # below also leaves days 100..120 short, which a plan could help.
     scenario = one_site(

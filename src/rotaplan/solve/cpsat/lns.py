@@ -21,7 +21,6 @@ from ortools.sat.python import cp_model
 from ...model import Instance
 from ...model.instance import Leg
 from ..shortfall import primary_of, shortfalls
-from .bounds import ShortFloor, short_floor
 from .engine import Settings, run_cpsat
 from .hints import NotInModel
 from .model import RotaModel, evaluate
@@ -203,14 +202,12 @@ def improve(
     # Every window tried without gain: try wider ones, up to four times.
     scale = 1.0
     sweep = _sweep_windows(inst, scale)
-    # Days no plan can help are not worth a neighbourhood.
-    floor = short_floor(inst)
     while True:
         left = wall - (time.perf_counter() - began)
         if left <= 0.05 or (work_left is not None and work_left <= 0):
             break
         target = _next_window(
-            inst, legs, floor, tried, [] if aimed_only else sweep, scale
+            inst, legs, tried, [] if aimed_only else sweep, scale
         )
         if target is None:
             if aimed_only or scale >= _WIDEST:
@@ -271,13 +268,12 @@ def _sweep_windows(inst: Instance, scale: float) -> list[tuple[str, int, int]]:
 def _next_window(
     inst: Instance,
     legs: list[Leg],
-    floor: ShortFloor,
     tried: set[tuple[str, int, int]],
     sweep: list[tuple[str, int, int]],
     scale: float,
 ) -> tuple[str, int, int] | None:
     margin = round(_MARGIN * scale)
-    for short in shortfalls(inst, legs, floor):
+    for short in shortfalls(inst, legs):
         window = (
             short.site,
             max(0, short.start - margin),
