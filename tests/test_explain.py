@@ -351,3 +351,31 @@ def test_every_gap_window_is_explained(s: Scenario) -> None:
             ]
             better = check(s, Plan(s.name, [*others, extra]))
             assert better.valid
+
+
+def test_busy_units_get_substitutes_the_scenario_already_uses() -> None:
+    # Three armored units cannot keep one on site; engineers and a
+    # mechanized battalion sit idle. Only mechanized units stand in for
+    # anything in this scenario, so only they are offered as a
+    # substitution: a planner does not send engineers as armor.
+    units = [armored(f"A{i}") for i in range(3)] + [
+        {"id": "E1", "capability": "engineers", "troops": 150},
+        {"id": "M1", "capability": "mechanized", "troops": 600},
+    ]
+    data = scenario_data(
+        units,
+        substitutions=[{"capability": "infantry", "by": "mechanized"}],
+    )
+    explanations, _ = explain(build_scenario(data))
+    suggested = [
+        s
+        for e in explanations
+        if e.cause == TOO_FEW_UNITS
+        for s in e.suggestions
+    ]
+    assert suggested
+    assert any(
+        s.startswith("allow mechanized to fill armored-battalion")
+        for s in suggested
+    )
+    assert not any(s.startswith("allow engineers") for s in suggested)

@@ -886,16 +886,28 @@ def _new_unit_suggestions(
 
 
 def _substitution_suggestions(
-    ctx: _Context, req: RequirementData, lo: int, hi: int
+    ctx: _Context,
+    req: RequirementData,
+    lo: int,
+    hi: int,
+    known_only: bool = False,
 ) -> list[str]:
     """Units of another capability that could count if a substitution
-    allowed them: tried with all of their own rules."""
+    allowed them: tried with all of their own rules.
+
+    With ``known_only``, only capabilities the scenario already lets
+    stand in for some requirement: when units of the right kind exist
+    but are busy, an artillery gap should not be met by "let engineers
+    fill it"."""
     inst = ctx.inst
     out: list[str] = []
     by_capability: dict[str, list[tuple[int, str, _Tour]]] = defaultdict(list)
     eligible = {u for u, _ in inst.eligible_units(req.id)}
+    stand_ins = {offered for _, offered in inst.substitutions}
     for unit in inst.units.values():
         if unit.id in eligible:
+            continue
+        if known_only and unit.capability not in stand_ins:
             continue
         subject = _Subject(unit, tuple(ctx.legs[unit.id]))
         tour = _best_tour(ctx, subject, req, lo, hi)
@@ -1030,7 +1042,7 @@ def _cause_text(
         return message, (
             _new_unit_suggestions(ctx, req, lo, hi, peak)
             + _dwell_ratio_suggestions(ctx, req, findings, PLANNED, lo, hi)
-            + _substitution_suggestions(ctx, req, lo, hi)
+            + _substitution_suggestions(ctx, req, lo, hi, known_only=True)
         )
     if cause in (SITE_CAPACITY, BLACKOUT, UNAVAILABLE):
         family = _FAMILY_OF[cause]
