@@ -167,26 +167,35 @@ def short_floor(inst: Instance) -> ShortFloor:
     return ShortFloor(reqs, needs)
 
 
-def unavoidable(inst: Instance) -> Unavoidable:
+def unavoidable(
+    inst: Instance, floor: ShortFloor | None = None
+) -> Unavoidable:
     """Per requirement and exercise need, the short days of contract
-    section 4 that every plan of ``inst`` has."""
-    floor = short_floor(inst)
+    section 4 that every plan of ``inst`` has (from ``floor``, its
+    ``short_floor``, when already at hand)."""
+    if floor is None:
+        floor = short_floor(inst)
     return Unavoidable(
         {r: int(days.sum()) for r, (_, days) in floor.requirements.items()},
         {k: int(days.sum()) for k, days in floor.exercises.items()},
     )
 
 
-def availability_bound(inst: Instance) -> float:
-    """A lower bound on ``primary`` for any plan of ``inst``."""
-    low = unavoidable(inst)
+def availability_bound(
+    inst: Instance, floor: ShortFloor | None = None
+) -> float:
+    """A lower bound on ``primary`` for any plan of ``inst`` (from
+    ``floor``, its ``short_floor``, when already at hand)."""
+    low = unavoidable(inst, floor)
     return sum(
         inst.requirements[r].priority * days
         for r, days in low.requirements.items()
     ) + sum(low.exercises.values())
 
 
-def fewest_deployments(inst: Instance) -> dict[str, int]:
+def fewest_deployments(
+    inst: Instance, floor: ShortFloor | None = None
+) -> dict[str, int]:
     """Per requirement, the fewest deployments (not fixed) to it in any
     plan whose ``primary`` equals ``availability_bound(inst)``.
 
@@ -199,13 +208,17 @@ def fewest_deployments(inst: Instance) -> dict[str, int]:
     cover such a profile, each counting for at most its longest
     effective stay, is found by covering each day as late and as long as
     possible (an exchange argument shows nothing does better); ignoring
-    which units exist makes it a bound.
+    which units exist makes it a bound. ``floor`` is ``short_floor(inst)``
+    when already at hand.
     """
-    floor = short_floor(inst)
+    if floor is None:
+        floor = short_floor(inst)
     demand: dict[str, tuple[int, np.ndarray]] = {}
     for req_id, (lo, short) in floor.requirements.items():
         req = inst.requirements[req_id]
-        depth = req.count - short if req.priority > 0 else 0 * short
+        # Short days of a requirement of no priority cost nothing, so
+        # an optimal plan need not hold it at all.
+        depth = req.count - short if req.priority > 0 else np.zeros_like(short)
         demand[req_id] = (lo, depth)
     for (ex_id, i), short in floor.exercises.items():
         ex = inst.exercises[ex_id]

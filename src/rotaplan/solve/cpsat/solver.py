@@ -181,7 +181,10 @@ class _GroupSearch:
         self.best = min(self.candidates, key=self.key)
         self.level = PRIMARY
         self.stalled = False
-        self.reachable = availability_bound(rm.inst)
+        # Computed once: the bound, the local search's aim and the
+        # deployment floors all start from it.
+        self.floor = short_floor(rm.inst)
+        self.reachable = availability_bound(rm.inst, self.floor)
         self.bound = max(floor, self.reachable)
         self.phases: list[dict[str, Any]] = []
         if rm.slot_count == 0:
@@ -218,7 +221,7 @@ class _GroupSearch:
         the whole model searches: moving a relief into an exercise, say,
         is one small neighbourhood for it and a long way for the whole
         search. Returns the (seconds, work) spent."""
-        if not shortfalls(self.rm.inst, self.best, short_floor(self.rm.inst)):
+        if not shortfalls(self.rm.inst, self.best, self.floor):
             return 0.0, 0.0
         began = time.perf_counter()
         legs, log = improve(
@@ -301,7 +304,7 @@ class _GroupSearch:
         so each requirement needs at least its fewest deployments
         (``bounds.fewest_deployments``); telling the model lets it prove
         the last level, which its own relaxation rarely does."""
-        fewest = fewest_deployments(self.rm.inst)
+        fewest = fewest_deployments(self.rm.inst, self.floor)
         serving = self.rm.variables.serving
         for req_id, least in fewest.items():
             if least > 0 and req_id in serving:
