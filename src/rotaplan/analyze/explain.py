@@ -1045,17 +1045,30 @@ def _cause_text(
             + _substitution_suggestions(ctx, req, lo, hi, known_only=True)
         )
     if cause in (SITE_CAPACITY, BLACKOUT, UNAVAILABLE):
-        family = _FAMILY_OF[cause]
-        held = _held_unit(ctx, req, chosen, findings, family, lo, hi)
-        if family == CAPACITY:
-            return _capacity_text(ctx, req, held, lo, hi)
-        if family == BLACKOUTS:
-            return _blackout_text(ctx, req, held, findings, lo, hi)
-        return _availability_text(ctx, req, held, lo, hi)
+        return held_text(ctx, req, chosen, findings, _FAMILY_OF[cause], lo, hi)
     return (
         f"no eligible unit could count on {req.id} then",
         _new_unit_suggestions(ctx, req, lo, hi, peak),
     )
+
+
+def held_text(
+    ctx: _Context,
+    req: RequirementData,
+    chosen: dict[str, str],
+    findings: dict[str, _UnitFindings],
+    family: str,
+    lo: int,
+    hi: int,
+) -> tuple[str, list[str]]:
+    """Message and suggestions when site capacity, a blackout or
+    availability (``family``) holds the unit that could go on ``req``."""
+    held = _held_unit(ctx, req, chosen, findings, family, lo, hi)
+    if family == CAPACITY:
+        return _capacity_text(ctx, req, held, lo, hi)
+    if family == BLACKOUTS:
+        return _blackout_text(ctx, req, held, findings, lo, hi)
+    return _availability_text(ctx, req, held, lo, hi)
 
 
 @dataclass(frozen=True)

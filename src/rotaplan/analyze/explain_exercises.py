@@ -28,22 +28,16 @@ from .days import runs
 from .explain import (
     _FAMILY_OF,
     _LISTED,
-    BLACKOUTS,
-    CAPACITY,
     FAMILIES,
     HISTORY,
     PLANNED,
-    _availability_text,
     _best_tour,
     _binding,
-    _blackout_text,
-    _capacity_text,
     _Context,
     _counts_from,
     _describe_unit,
     _dwell_ratio_suggestions,
     _family_words,
-    _held_unit,
     _history_ready,
     _overlaps,
     _probe,
@@ -51,6 +45,7 @@ from .explain import (
     _Tour,
     _unique,
     _UnitFindings,
+    held_text,
     new_unit,
     window_fields,
 )
@@ -558,12 +553,7 @@ def _cause_text(
             )
         via = asked[named].via
         req = via.get(frozenset({family})) or via[frozenset(FAMILIES)]
-        held = _held_unit(ctx, req, chosen, findings, family, lo, hi)
-        if family == CAPACITY:
-            return _capacity_text(ctx, req, held, lo, hi)
-        if family == BLACKOUTS:
-            return _blackout_text(ctx, req, held, findings, lo, hi)
-        return _availability_text(ctx, req, held, lo, hi)
+        return held_text(ctx, req, chosen, findings, family, lo, hi)
     return (
         f"no {w.capability} unit could count at {w.site} then",
         _new_unit_suggestions(ctx, w, kind, _all_reqs(asked), lo, hi),
