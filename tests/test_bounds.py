@@ -29,7 +29,13 @@ from rotaplan.solve.cpsat.bounds import (
 )
 from rotaplan.solve.shortfall import shortfalls
 from strategies import scenarios
-from test_cpsat import POLICY_50_100, iso, one_site, requirement, unit
+from test_cpsat import (
+    POLICY_50_100,
+    exercise,
+    one_site,
+    requirement,
+    unit,
+)
 
 
 def fewest_by_search(
@@ -80,14 +86,7 @@ def forced_reliefs() -> Scenario:
     # 390..600 need 2 + 3 + 3 tours; with one relief, 400 + 3 tours or
     # 2 + 5 and one extra; with none, 6 + 2. Each way 8 tours.
     exercises = [
-        {
-            "id": f"E{i}",
-            "site": "camp",
-            "start": iso(a),
-            "end": iso(a + 10),
-            "needs": [{"capability": "armor", "count": 2}],
-        }
-        for i, a in enumerate((140, 390))
+        exercise(f"E{i}", a, a + 10, 2) for i, a in enumerate((140, 390))
     ]
     return one_site(
         [unit(f"A{i}") for i in range(5)],
@@ -160,13 +159,7 @@ def relief_scenarios(draw: st.DrawFn) -> Scenario:
         st.lists(st.integers(0, horizon - 20), max_size=3, unique=True)
     )
     exercises = [
-        {
-            "id": f"E{i}",
-            "site": "camp",
-            "start": iso(a),
-            "end": iso(a + draw(st.integers(5, 20))),
-            "needs": [{"capability": "armor", "count": count + 1}],
-        }
+        exercise(f"E{i}", a, a + draw(st.integers(5, 20)), count + 1)
         for i, a in enumerate(starts)
     ]
     return one_site(
@@ -220,15 +213,7 @@ def test_exercise_after_its_only_requirement_ends_is_unavoidable() -> None:
         ],
         horizon=400,
         policy=POLICY_50_100,
-        exercises=[
-            {
-                "id": "E",
-                "site": "camp",
-                "start": iso(300),
-                "end": iso(314),
-                "needs": [{"capability": "engineer", "count": 1}],
-            }
-        ],
+        exercises=[exercise("E", 300, 314, 1, "engineer")],
     )
     inst = Instance.from_scenario(scenario)
     assert availability_bound(inst) == 14

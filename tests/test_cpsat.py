@@ -75,6 +75,19 @@ def requirement(start: int, end: int, **more: Any) -> dict[str, Any]:
     }
 
 
+def exercise(
+    eid: str, start: int, end: int, count: int, capability: str = "armor"
+) -> dict[str, Any]:
+    """An exercise at ``camp`` wanting ``count`` units of a capability."""
+    return {
+        "id": eid,
+        "site": "camp",
+        "start": iso(start),
+        "end": iso(end),
+        "needs": [{"capability": capability, "count": count}],
+    }
+
+
 def legs_of(plan: Plan) -> list[tuple[str, int, int]]:
     return sorted((d.unit, day(d.start), day(d.end)) for d in plan.deployments)
 
@@ -173,15 +186,7 @@ def exercise_scenario() -> Scenario:
         [requirement(0, 300)],
         horizon=300,
         policy={**POLICY_50_100, "max_deployment_days": 200},
-        exercises=[
-            {
-                "id": "E",
-                "site": "camp",
-                "start": iso(140),
-                "end": iso(160),
-                "needs": [{"capability": "armor", "count": 2}],
-            }
-        ],
+        exercises=[exercise("E", 140, 160, 2)],
     )
 
 
@@ -402,13 +407,7 @@ def test_ctrl_c_returns_the_best_plan_so_far() -> None:
             "dwell_ratio": 2.5,
         },
         exercises=[
-            {
-                "id": f"E{k}",
-                "site": "camp",
-                "start": iso(100 + 300 * k),
-                "end": iso(114 + 300 * k),
-                "needs": [{"capability": "armor", "count": 4}],
-            }
+            exercise(f"E{k}", 100 + 300 * k, 114 + 300 * k, 4)
             for k in range(6)
         ],
     )
