@@ -6,6 +6,8 @@ better by the contract's objective, or nothing.
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 
 from rotaplan.analyze.check import check
@@ -41,8 +43,10 @@ def test_every_neighbourhood_gives_a_valid_better_plan_or_none(
         for x in legs
     ]
     window = (0, inst.horizon_end)
-    for site in inst.sites:
-        hood = neighbourhood(inst, legs, site, *window)
+    # Also the smaller neighbourhoods aimed at an exercise's need.
+    first = frozenset([min(u.capability for u in inst.units.values())])
+    for site, only in itertools.product(inst.sites, (None, first)):
+        hood = neighbourhood(inst, legs, site, *window, only)
         if hood is None:
             continue
         new, _ = solve_neighbourhood(hood, Settings(threads=1), 2.0, None)

@@ -22,12 +22,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Shortfall:
-    """A run of days a plan is short somewhere, and what it costs."""
+    """A run of days a plan is short somewhere, and what it costs;
+    ``capability`` is an exercise need's (None for a requirement)."""
 
     cost: float
     site: str
     start: int
     end: int
+    capability: str | None = None
 
 
 def _coverage(inst: Instance, legs: list[Leg], lo: int, hi: int) -> np.ndarray:
@@ -87,7 +89,7 @@ def shortfalls(
             if beyond is not None and (ex.id, i) in beyond.exercises:
                 short = np.maximum(0, short - beyond.exercises[(ex.id, i)])
             for s, e, days in _runs(short, ex.start):
-                out.append(Shortfall(float(days), ex.site, s, e))
+                out.append(Shortfall(float(days), ex.site, s, e, capability))
     return sorted(out, key=lambda x: (-x.cost, x.start, x.site))
 
 

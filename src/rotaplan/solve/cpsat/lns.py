@@ -20,7 +20,8 @@ from ortools.sat.python import cp_model
 
 from ...model import Instance
 from ...model.instance import Leg
-from ..shortfall import primary_of, shortfalls
+from ..shortfall import Shortfall, primary_of, shortfalls
+from .bounds import ShortFloor
 from .engine import Settings, run_cpsat
 from .hints import NotInModel
 from .model import RotaModel, evaluate
@@ -34,6 +35,11 @@ _WIDEST = 4.0
 # Most seconds (and CP-SAT work) one neighbourhood may take: most are
 # solved to optimality well within it; a hard one is not worth more.
 _STEP_SECONDS = 2.0
+# A second try, before the sweep, for an aimed window that gained
+# nothing while a plan could still do better there: moving a relief
+# into an exercise at a full site, say, takes a site's whole pool and
+# more than one step's time.
+_RETRY_SECONDS = 8.0
 
 
 @dataclass
@@ -48,15 +54,35 @@ class Neighbourhood:
 
 
 def neighbourhood(
-    inst: Instance, legs: list[Leg], site: str, a: int, b: int
+    inst: Instance,
+    legs: list[Leg],
+    site: str,
+    a: int,
+    b: int,
+    capabilities: frozenset[str] | None = None,
 ) -> Neighbourhood | None:
-    """Free the deployments at ``site`` that meet ``[a, b)``."""
+    """Free the deployments at ``site`` that meet ``[a, b)``; with
+    ``capabilities``, only those units and the units deployed there may
+    take them (a smaller model for an exercise's need)."""
     reqs = [r for r in inst.requirements.values() if r.site == site]
     units = {
         u
         for u in inst.units
         if any(inst.penalty(u, r.id) is not None for r in reqs)
     }
+    if capabilities is not None:
+        there = {
+            x.unit
+            for x in legs
+            if inst.requirements[x.requirement].site == site
+            and x.start < b
+            and x.end > a
+        }
+        units = {
+            u
+            for u in units
+            if u in there or inst.units[u].capability in capabilities
+        }
     if not reqs or not units:
         return None
 
@@ -186,12 +212,15 @@ def improve(
     work: float | None,
     report: Callable[[float], None] | None = None,
     aimed_only: bool = False,
+    floor: ShortFloor | None = None,
 ) -> tuple[list[Leg], list[dict[str, object]]]:
     """Improve a valid plan of ``inst`` until the time (or work) runs
     out, or, with ``aimed_only``, until no short day is left to aim
     at; every intermediate plan is valid. Ctrl-C during a neighbourhood
     (with ``interruptible``) ends the search; the log's last entry then
-    says ``interrupted``.
+    says ``interrupted``. ``floor`` (``bounds.short_floor(inst)``) marks
+    the short days no plan avoids: aimed windows that failed though short
+    above it are tried once more, longer, before the sweep.
 
     Returns the best plan and a log of the neighbourhoods tried.
     """
@@ -199,6 +228,7 @@ def improve(
     work_left = work
     log: list[dict[str, object]] = []
     tried: set[tuple[str, int, int]] = set()
+    retried: set[tuple[str, int, int]] = set()
     # Every window tried without gain: try wider ones, up to four times.
     scale = 1.0
     sweep = _sweep_windows(inst, scale)
@@ -206,9 +236,21 @@ def improve(
         left = wall - (time.perf_counter() - began)
         if left <= 0.05 or (work_left is not None and work_left <= 0):
             break
-        target = _next_window(
-            inst, legs, tried, [] if aimed_only else sweep, scale
-        )
+        step, only = _STEP_SECONDS, None
+        target, _ = _next_window(inst, legs, tried, [], scale)
+        if target is None and floor is not None:
+            target, capability = _next_window(
+                inst, legs, retried, [], scale, shortfalls(inst, legs, floor)
+            )
+            if target is not None:
+                retried.add(target)
+                step = _RETRY_SECONDS
+                if capability is not None:
+                    only = frozenset([capability])
+        if target is None:
+            target, _ = _next_window(
+                inst, legs, tried, [] if aimed_only else sweep, scale
+            )
         if target is None:
             if aimed_only or scale >= _WIDEST:
                 break
@@ -218,13 +260,11 @@ def improve(
             continue
         tried.add(target)
         site, a, b = target
-        hood = neighbourhood(inst, legs, site, a, b)
+        hood = neighbourhood(inst, legs, site, a, b, only)
         if hood is None:
             continue
-        step_wall = min(left, _STEP_SECONDS)
-        step_work = (
-            None if work_left is None else min(work_left, _STEP_SECONDS)
-        )
+        step_wall = min(left, step)
+        step_work = None if work_left is None else min(work_left, step)
         try:
             new, spent = solve_neighbourhood(
                 hood, settings, step_wall, step_work, began + wall
@@ -250,6 +290,7 @@ def improve(
         )
         # Improvements elsewhere may open new chances here.
         tried = {t for t in tried if t[0] != site}
+        retried = {t for t in retried if t[0] != site}
         if report is not None:
             report(primary_of(inst, legs))
     return legs, log
@@ -271,17 +312,21 @@ def _next_window(
     tried: set[tuple[str, int, int]],
     sweep: list[tuple[str, int, int]],
     scale: float,
-) -> tuple[str, int, int] | None:
+    aims: list[Shortfall] | None = None,
+) -> tuple[tuple[str, int, int] | None, str | None]:
+    """The first window not ``tried``: around the costliest of
+    ``aims`` (default: every short run of ``legs``), with the capability
+    of the exercise need it is aimed at, else of ``sweep``."""
     margin = round(_MARGIN * scale)
-    for short in shortfalls(inst, legs):
+    for short in shortfalls(inst, legs) if aims is None else aims:
         window = (
             short.site,
             max(0, short.start - margin),
             min(inst.horizon_end, short.end + margin),
         )
         if window[1] < window[2] and window not in tried:
-            return window
+            return window, short.capability
     for window in sweep:
         if window not in tried:
-            return window
-    return None
+            return window, None
+    return None, None

@@ -21,9 +21,10 @@ link are merged, and those are solved again.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -32,13 +33,20 @@ from ortools.sat.python import cp_model, cp_model_helper
 from ...model import Instance
 from ...model.instance import Leg
 from ..shortfall import primary_of, shortfalls
-from .bounds import availability_bound, fewest_deployments, short_floor
+from .bounds import (
+    ShortFloor,
+    availability_bound,
+    fewest_deployments,
+    short_floor,
+)
 from .engine import Settings, run_cpsat
 from .groups import split
 from .hints import NotInModel
 from .layout import build_layout
 from .lns import improve
 from .model import RotaModel, evaluate
+from .pool_bound import cycle_excess
+from .site_bound import capacity_excess
 
 # Share of the time a first pass over the gap may take, keeping the rest
 # for capacity found binding and for the later levels.
@@ -186,6 +194,14 @@ class _GroupSearch:
         self.floor = short_floor(rm.inst)
         self.reachable = availability_bound(rm.inst, self.floor)
         self.bound = max(floor, self.reachable)
+        if rm.objective.exact:
+            # Capacity only where the model holds it, or its own optimum
+            # could fall below this bound.
+            self.bound = max(
+                self.bound,
+                self.reachable
+                + _excess(rm.inst, self.floor, rm.capacity_sites),
+            )
         self.phases: list[dict[str, Any]] = []
         if rm.slot_count == 0:
             # Nothing to decide (an exercise no unit can reach, say):
@@ -232,6 +248,7 @@ class _GroupSearch:
             None if work is None else work * _LOCAL_SHARE,
             lambda primary: report(primary, None),
             aimed_only=True,
+            floor=self.floor,
         )
         self._take_legs(legs)
         if log and log[-1].get("interrupted"):
@@ -345,6 +362,11 @@ class _GroupSearch:
             wall = max(0.0, wall - spent[0])
             work = None if work is None else max(0.0, work - spent[1])
             hint = self.best
+        if level == PRIMARY and obj.exact:
+            # The proved bound as a cut: the model's own relaxation
+            # rarely finds it, and with it a plan at the bound is proved
+            # at once.
+            rm.model.add(obj.primary >= math.ceil(self.bound * scale - 1e-6))
         rm.model.minimize(target)
         rm.hint(hint)
         on_primary = None
@@ -404,7 +426,16 @@ class _LocalSearch:
         self.best = start
         self.level = PRIMARY
         self.stalled = False
-        self.bound = max(floor, availability_bound(group))
+        self.floor = short_floor(group)
+        self.bound = max(
+            floor,
+            availability_bound(group, self.floor)
+            + _excess(
+                group,
+                self.floor,
+                [s for s, d in group.sites.items() if d.capacity is not None],
+            ),
+        )
         self.phases: list[dict[str, Any]] = []
         self.size = _serve_options(group)
 
@@ -436,6 +467,7 @@ class _LocalSearch:
             wall,
             work,
             lambda primary: report(primary, None),
+            floor=self.floor,
         )
         self.stalled = True
         if log and log[-1].get("interrupted"):
@@ -566,6 +598,8 @@ def optimize(
         ).start()
     enforced: frozenset[str] = frozenset()
     searches: dict[_GroupKey, _Search] = {}
+    current: list[_Search] = []
+    current_groups: list[Instance] = []
     interrupted = False
     try:
         while True:
@@ -578,24 +612,26 @@ def optimize(
                 )
                 groups = split(inst, enforced)
             keys = [_group_key(g, enforced) for g in groups]
-            for g, key in zip(groups, keys, strict=True):
-                if key in searches:
-                    continue
-                legs = _restrict(start, g) or []
-                if _too_big(g):
-                    searches[key] = _LocalSearch(g, legs, _floor(g, searches))
-                    continue
-                searches[key] = _GroupSearch(
-                    RotaModel(
-                        g,
-                        _restrict(published, g),
-                        enforced & frozenset(g.sites),
-                    ),
-                    legs,
-                    still_valid(g),
-                    _floor(g, searches),
-                )
+            try:
+                for g, key in zip(groups, keys, strict=True):
+                    if key not in searches:
+                        searches[key] = _new_search(
+                            g,
+                            enforced,
+                            start,
+                            published,
+                            still_valid,
+                            _floor(g, searches),
+                        )
+            except KeyboardInterrupt:
+                # Ctrl-C while building models or bounds: the plan so
+                # far stands.
+                if not settings.interruptible:
+                    raise
+                interrupted = True
+                break
             current = [searches[k] for k in keys]
+            current_groups = groups
             reporter.reset(
                 [s.outcome().primary for s in current],
                 [s.bound for s in current],
@@ -615,9 +651,17 @@ def optimize(
                 break
     finally:
         stop.set()
+    if not current:
+        return Outcome(
+            legs=sorted(start, key=lambda x: (x.start, x.unit, x.requirement)),
+            bound=0.0,
+            proved=False,
+            interrupted=True,
+            groups=[],
+        )
     outcomes = [s.outcome() for s in current]
     if overloaded_sites(inst, _combine(outcomes)):
-        outcomes = _fall_back(inst, outcomes, start, groups)
+        outcomes = _fall_back(inst, outcomes, start, current_groups)
     legs = _combine(outcomes)
     return Outcome(
         legs=legs,
@@ -627,6 +671,29 @@ def optimize(
         and not overloaded_sites(inst, legs),
         interrupted=interrupted,
         groups=outcomes,
+    )
+
+
+def _new_search(
+    group: Instance,
+    enforced: frozenset[str],
+    start: list[Leg],
+    published: list[Leg] | None,
+    still_valid: Callable[[Instance], list[Leg] | None],
+    floor: float,
+) -> _Search:
+    legs = _restrict(start, group) or []
+    if _too_big(group):
+        return _LocalSearch(group, legs, floor)
+    return _GroupSearch(
+        RotaModel(
+            group,
+            _restrict(published, group),
+            enforced & frozenset(group.sites),
+        ),
+        legs,
+        still_valid(group),
+        floor,
     )
 
 
@@ -703,6 +770,19 @@ def _run_level(
     if level == PRIMARY:
         clock.first_pass = False
     return interrupted
+
+
+def _excess(
+    group: Instance, floor: ShortFloor, capacity_sites: Iterable[str]
+) -> float:
+    """What the group is short above ``floor`` in every plan: the larger
+    of what full sites force and what the units' rotation cycles force
+    (each bound counts some of the same short days, so they do not
+    add)."""
+    return max(
+        capacity_excess(group, floor, capacity_sites),
+        cycle_excess(group, floor),
+    )
 
 
 def _floor(group: Instance, searches: dict[_GroupKey, _Search]) -> float:

@@ -1,0 +1,147 @@
+"""The bound from units' rotation cycles: over any stretch of days a
+unit can count only so many, tours being followed by transit, dwell and
+a handover before the next counts.
+
+The most days one unit can count is checked against exhaustive search
+over its tours; the bound against a hand-derived optimum and against
+plans of both planners judged by the checker.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rotaplan.analyze.check import check
+from rotaplan.model import Instance, Scenario
+from rotaplan.model.scenario import Policy
+from rotaplan.solve import solve
+from rotaplan.solve.cpsat.bounds import availability_bound, short_floor
+from rotaplan.solve.cpsat.pool_bound import _most_counted, cycle_excess
+from strategies import scenarios
+from test_cpsat import one_site, requirement, unit
+
+
+def cycle_bound(inst: Instance) -> float:
+    floor = short_floor(inst)
+    return availability_bound(inst, floor) + cycle_excess(inst, floor)
+
+
+def most_by_search(policy: Policy, days: int, free: bool) -> int:
+    """Most days counted in ``[0, days)`` over every sequence of tours:
+    the first may arrive from ``-handover`` on (``free``: the unit was
+    home before) or at any time before."""
+    h, t = policy.handover_days, policy.transit_days
+    lengths = range(policy.min_deployment_days, policy.max_deployment_days + 1)
+
+    @functools.cache
+    def best(earliest: int) -> int:
+        # Most counted from tours arriving on or after ``earliest``.
+        out = 0
+        for start in range(earliest, days):
+            for d in lengths:
+                counted = max(0, min(start + d, days) - max(start + h, 0))
+                after = start + d + 2 * t + policy.dwell_after(d)
+                out = max(out, counted + best(after))
+        return out
+
+    first = -h if free else -policy.max_deployment_days - 1
+    return best(first)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    transit=st.integers(0, 2),
+    handover=st.integers(0, 2),
+    shortest=st.integers(1, 3),
+    extra=st.integers(0, 3),
+    ratio=st.sampled_from([0.5, 1.0, 1.5, 2.0]),
+    min_dwell=st.integers(0, 3),
+    days=st.integers(0, 16),
+)
+def test_most_counted_days_match_exhaustive_search(
+    transit: int,
+    handover: int,
+    shortest: int,
+    extra: int,
+    ratio: float,
+    min_dwell: int,
+    days: int,
+) -> None:
+    policy = Policy(
+        transit_days=transit,
+        handover_days=handover,
+        min_deployment_days=shortest,
+        max_deployment_days=shortest + extra,
+        dwell_ratio=ratio,
+        min_dwell_days=min_dwell,
+    )
+    free, mid_tour = _most_counted(policy, days)
+    assert free[days] == most_by_search(policy, days, free=True)
+    assert mid_tour[days] == most_by_search(policy, days, free=False)
+
+
+def test_one_unit_owing_dwell_is_bounded_exactly() -> None:
+    # The scenario of test_cpsat's dwell test: one unit, 400 days, tours
+    # of exactly 100 days, transit 5, handover 10, dwell 150. It counts
+    # 90 days from day 10, then after 5 + 150 + 5 + 10 days again from
+    # day 270 for 90: 180 of 400 counted, 220 short in every plan.
+    # Counting only the days it can reach sees just the first 10.
+    scenario = one_site(
+        [unit("A")],
+        [requirement(0, 400)],
+        horizon=400,
+        policy={
+            "transit_days": 5,
+            "handover_days": 10,
+            "min_deployment_days": 100,
+            "max_deployment_days": 100,
+            "dwell_ratio": 1.5,
+        },
+    )
+    inst = Instance.from_scenario(scenario)
+    assert availability_bound(inst) == 10
+    assert cycle_bound(inst) == 220
+
+
+def test_three_units_cannot_hold_one_post_for_good() -> None:
+    # Tours of 100 days with handover 10 count 90; transit 10 each way
+    # and dwell 200 put 320 days between one tour's first counted day
+    # and the next's. Three units count at most 270 of every 320 days
+    # once the first tours are over, so over 2,000 days at least some
+    # days are short, however the tours are placed; the checker's
+    # figure for both planners' plans is never below the bound.
+    scenario = one_site(
+        [unit("A"), unit("B"), unit("C")],
+        [requirement(0, 2000)],
+        horizon=2000,
+        policy={
+            "transit_days": 10,
+            "handover_days": 10,
+            "min_deployment_days": 100,
+            "max_deployment_days": 100,
+            "dwell_ratio": 2.0,
+        },
+    )
+    inst = Instance.from_scenario(scenario)
+    bound = cycle_bound(inst)
+    assert bound > availability_bound(inst)
+    for method in ("greedy", "cpsat"):
+        result = solve(scenario, method=method, time_limit=5, threads=1)
+        verdict = check(scenario, result.plan)
+        assert verdict.valid, verdict.violations
+        assert bound <= verdict.measures.primary
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenario=scenarios())
+def test_no_valid_plan_is_below_the_cycle_bound(scenario: Scenario) -> None:
+    inst = Instance.from_scenario(scenario)
+    bound = cycle_bound(inst)
+    for method in ("greedy", "cpsat"):
+        result = solve(scenario, method=method, time_limit=3, threads=1)
+        verdict = check(scenario, result.plan)
+        assert verdict.valid, verdict.violations
+        assert bound <= verdict.measures.primary + 1e-6
