@@ -97,13 +97,13 @@ def test_cpsat_is_the_default_method() -> None:
     assert "greedy" in METHODS
 
 
-def test_gap_forced_by_dwell_is_proved_optimal() -> None:
-    # One unit, 400 days, tours of exactly 100 days, transit 5, handover
-    # 10, dwell ratio 1.5 (150 days home). Consecutive arrivals are at
-    # least 100 + 5 + 150 + 5 = 260 days apart, and a tour must end by
-    # day 400, so it can arrive twice at most (e.g. days 0 and 260).
-    # Each tour counts 100 - 10 = 90 days: 180 covered, 220 short.
-    scenario = one_site(
+def dwell_bound_scenario() -> Scenario:
+    """One unit, 400 days, tours of exactly 100 days, transit 5,
+    handover 10, dwell ratio 1.5 (150 days home). Consecutive arrivals
+    are at least 100 + 5 + 150 + 5 = 260 days apart, and a tour must end
+    by day 400, so it can arrive twice at most (e.g. days 0 and 260).
+    Each tour counts 100 - 10 = 90 days: 180 covered, 220 short."""
+    return one_site(
         [unit("A")],
         [requirement(0, 400)],
         horizon=400,
@@ -115,6 +115,10 @@ def test_gap_forced_by_dwell_is_proved_optimal() -> None:
             "dwell_ratio": 1.5,
         },
     )
+
+
+def test_gap_forced_by_dwell_is_proved_optimal() -> None:
+    scenario = dwell_bound_scenario()
     result = solve(scenario, method="cpsat", time_limit=20, threads=1)
     assert result.check.valid
     assert result.status == "optimal"

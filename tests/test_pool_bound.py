@@ -4,7 +4,8 @@ a handover before the next counts.
 
 The most days one unit can count is checked against exhaustive search
 over its tours; the bound against a hand-derived optimum and against
-plans of both planners judged by the checker.
+plans of both planners judged by the checker (on random scenarios in
+test_site_bound, with the full-site bound).
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ import functools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rotaplan.analyze.check import check
-from rotaplan.model import Instance, Scenario
+from rotaplan.model import Instance
 from rotaplan.model.scenario import Policy
-from rotaplan.solve import solve
 from rotaplan.solve.cpsat.bounds import availability_bound, short_floor
 from rotaplan.solve.cpsat.pool_bound import _most_counted, cycle_excess
-from strategies import scenarios
-from test_cpsat import one_site, requirement, unit
+from test_cpsat import dwell_bound_scenario, one_site, requirement, unit
+from test_site_bound import assert_no_plan_below
 
 
 def cycle_bound(inst: Instance) -> float:
@@ -84,24 +83,9 @@ def test_most_counted_days_match_exhaustive_search(
 
 
 def test_one_unit_owing_dwell_is_bounded_exactly() -> None:
-    # The scenario of test_cpsat's dwell test: one unit, 400 days, tours
-    # of exactly 100 days, transit 5, handover 10, dwell 150. It counts
-    # 90 days from day 10, then after 5 + 150 + 5 + 10 days again from
-    # day 270 for 90: 180 of 400 counted, 220 short in every plan.
-    # Counting only the days it can reach sees just the first 10.
-    scenario = one_site(
-        [unit("A")],
-        [requirement(0, 400)],
-        horizon=400,
-        policy={
-            "transit_days": 5,
-            "handover_days": 10,
-            "min_deployment_days": 100,
-            "max_deployment_days": 100,
-            "dwell_ratio": 1.5,
-        },
-    )
-    inst = Instance.from_scenario(scenario)
+    # 220 of 400 days short in every plan (see the scenario); counting
+    # only the days the unit can reach sees just the first 10.
+    inst = Instance.from_scenario(dwell_bound_scenario())
     assert availability_bound(inst) == 10
     assert cycle_bound(inst) == 220
 
@@ -128,20 +112,4 @@ def test_three_units_cannot_hold_one_post_for_good() -> None:
     inst = Instance.from_scenario(scenario)
     bound = cycle_bound(inst)
     assert bound > availability_bound(inst)
-    for method in ("greedy", "cpsat"):
-        result = solve(scenario, method=method, time_limit=5, threads=1)
-        verdict = check(scenario, result.plan)
-        assert verdict.valid, verdict.violations
-        assert bound <= verdict.measures.primary
-
-
-@settings(max_examples=40, deadline=None)
-@given(scenario=scenarios())
-def test_no_valid_plan_is_below_the_cycle_bound(scenario: Scenario) -> None:
-    inst = Instance.from_scenario(scenario)
-    bound = cycle_bound(inst)
-    for method in ("greedy", "cpsat"):
-        result = solve(scenario, method=method, time_limit=3, threads=1)
-        verdict = check(scenario, result.plan)
-        assert verdict.valid, verdict.violations
-        assert bound <= verdict.measures.primary + 1e-6
+    assert_no_plan_below(scenario, bound)

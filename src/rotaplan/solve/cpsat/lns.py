@@ -117,9 +117,13 @@ def neighbourhood(
         if here(x) and x.requirement in sub_reqs and x.start < b and x.end > a
     ]
     pinned_ids = {(x.unit, x.start) for x in pinned}
+    # A pinned unit may also be sent anew in the sub-instance, so it
+    # owes dwell around its other deployments too (with
+    # ``capabilities``, it need not be one of ``units``).
+    committed = units | {x.unit for x in pinned}
     busy: dict[str, list[Leg]] = {}
     for x in kept:
-        if x.unit in units and (x.unit, x.start) not in pinned_ids:
+        if x.unit in committed and (x.unit, x.start) not in pinned_ids:
             busy.setdefault(x.unit, []).append(x)
     exercises = {
         e.id: replace(e, start=max(e.start, a), end=min(e.end, b))
