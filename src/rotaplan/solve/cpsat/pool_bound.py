@@ -44,14 +44,24 @@ def cycle_excess(inst: Instance, floor: ShortFloor) -> float:
     by_capability: dict[str, list[RequirementData]] = {}
     for r in reqs:
         by_capability.setdefault(r.capability, []).append(r)
-    apart = sum(_excess(inst, floor, part) for part in by_capability.values())
-    together = _excess(inst, floor, reqs) if len(by_capability) > 1 else 0.0
+    counted: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    apart = sum(
+        _excess(inst, floor, part, counted) for part in by_capability.values()
+    )
+    together = (
+        _excess(inst, floor, reqs, counted) if len(by_capability) > 1 else 0.0
+    )
     return max(apart, together)
 
 
 def _excess(
-    inst: Instance, floor: ShortFloor, reqs: list[RequirementData]
+    inst: Instance,
+    floor: ShortFloor,
+    reqs: list[RequirementData],
+    counted: dict[tuple, tuple[np.ndarray, np.ndarray]],
 ) -> float:
+    """``counted`` keeps ``_most_counted``'s answers per policy and
+    length."""
     if not reqs:
         return 0.0
     lo = min(floor.requirements[r.id][0] for r in reqs)
@@ -72,7 +82,6 @@ def _excess(
     fixed: dict[str, list[Leg]] = {}
     for leg in inst.fixed:
         fixed.setdefault(leg.unit, []).append(leg)
-    counted: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
     for unit in inst.units.values():
         if not any(inst.penalty(unit.id, r.id) is not None for r in reqs):
             continue
@@ -101,7 +110,7 @@ def _excess(
                 + pol.dwell_after(leg.end - leg.start),
             )
         length = np.clip(np.minimum(b, last) - np.maximum(a, first), 0, None)
-        key = tuple(unit.policy.model_dump().values())
+        key = (*unit.policy.model_dump().values(), int(hi - lo))
         if key not in counted:
             counted[key] = _most_counted(unit.policy, int(hi - lo))
         free, mid_tour = counted[key]
@@ -170,10 +179,17 @@ def _most_counted(
             ends = s + cycle
             ok = ends <= longest
             np.maximum.at(ready, ends[ok], ready[s] + counted[ok])
-        most = np.zeros(longest + 1, dtype=np.int64)
-        for w in range(longest + 1):
-            s = np.arange(w + 1)
-            most[w] = np.max(ready[: w + 1] + np.minimum(w - s, span))
+        # most[w]: the best ``ready[s] + min(w - s, span)`` over s <= w,
+        # the last tour still under way at the stretch's end.
+        days = np.arange(longest + 1)
+        late = ready - days
+        most = late.copy()
+        for k in range(1, min(span, longest) + 1):
+            np.maximum(most[k:], late[:-k], out=most[k:])
+        most += days
+        if span <= longest:
+            early = np.maximum.accumulate(ready)[: longest + 1 - span] + span
+            np.maximum(most[span:], early, out=most[span:])
         return most
 
     free = np.full(longest + 1, np.iinfo(np.int64).min // 4, dtype=np.int64)
