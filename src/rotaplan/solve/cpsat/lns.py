@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from ...model import Instance
 from ...model.instance import Leg
-from ..shortfall import Shortfall, primary_of, shortfalls
+from ..shortfall import Shortfall, shortfalls
 from .bounds import ShortFloor
 from .engine import Settings, run_cpsat
 from .hints import NotInModel
@@ -236,25 +236,26 @@ def improve(
     # Every window tried without gain: try wider ones, up to four times.
     scale = 1.0
     sweep = _sweep_windows(inst, scale)
+    # The plan's short runs, and those above the floor: they change only
+    # with the plan (at XL each takes a fifth of a step's time).
+    every, avoidable = _aims(inst, legs, floor)
     while True:
         left = wall - (time.perf_counter() - began)
         if left <= 0.05 or (work_left is not None and work_left <= 0):
             break
         step, only = _STEP_SECONDS, None
-        target, _ = _next_window(inst, legs, tried, [], scale)
-        if target is None and floor is not None:
+        target, _ = _next_window(inst, tried, every, [], scale)
+        if target is None and avoidable is not None:
             target, capability = _next_window(
-                inst, legs, retried, [], scale, shortfalls(inst, legs, floor)
+                inst, retried, avoidable, [], scale
             )
             if target is not None:
                 retried.add(target)
                 step = _RETRY_SECONDS
                 if capability is not None:
                     only = frozenset([capability])
-        if target is None:
-            target, _ = _next_window(
-                inst, legs, tried, [] if aimed_only else sweep, scale
-            )
+        if target is None and not aimed_only:
+            target, _ = _next_window(inst, tried, [], sweep, scale)
         if target is None:
             if aimed_only or scale >= _WIDEST:
                 break
@@ -292,12 +293,22 @@ def improve(
         legs = sorted(
             [*hood.kept, *new], key=lambda x: (x.start, x.unit, x.requirement)
         )
+        every, avoidable = _aims(inst, legs, floor)
         # Improvements elsewhere may open new chances here.
         tried = {t for t in tried if t[0] != site}
         retried = {t for t in retried if t[0] != site}
         if report is not None:
-            report(primary_of(inst, legs))
+            report(sum(x.cost for x in every))
     return legs, log
+
+
+def _aims(
+    inst: Instance, legs: list[Leg], floor: ShortFloor | None
+) -> tuple[list[Shortfall], list[Shortfall] | None]:
+    """The plan's short runs, and (given ``floor``) its short runs
+    above the floor."""
+    every = shortfalls(inst, legs)
+    return every, None if floor is None else shortfalls(inst, legs, floor)
 
 
 def _sweep_windows(inst: Instance, scale: float) -> list[tuple[str, int, int]]:
@@ -312,17 +323,16 @@ def _sweep_windows(inst: Instance, scale: float) -> list[tuple[str, int, int]]:
 
 def _next_window(
     inst: Instance,
-    legs: list[Leg],
     tried: set[tuple[str, int, int]],
+    aims: list[Shortfall],
     sweep: list[tuple[str, int, int]],
     scale: float,
-    aims: list[Shortfall] | None = None,
 ) -> tuple[tuple[str, int, int] | None, str | None]:
     """The first window not ``tried``: around the costliest of
-    ``aims`` (default: every short run of ``legs``), with the capability
-    of the exercise need it is aimed at, else of ``sweep``."""
+    ``aims``, with the capability of the exercise need it is aimed at,
+    else of ``sweep``."""
     margin = round(_MARGIN * scale)
-    for short in shortfalls(inst, legs) if aims is None else aims:
+    for short in aims:
         window = (
             short.site,
             max(0, short.start - margin),
