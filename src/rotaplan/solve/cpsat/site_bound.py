@@ -181,7 +181,6 @@ def _site_excess(
         key = column.tobytes()
         if key not in solved:
             solved[key] = _day_excess(
-                inst,
                 capacity - int(forced[a]),
                 [(k, int(available[g, a])) for g, k in enumerate(order)],
                 [
@@ -205,7 +204,6 @@ def _site_excess(
 
 
 def _day_excess(
-    inst: Instance,
     room: int,
     kinds: list[tuple[_Kind, int]],
     reqs: list[tuple],
@@ -218,23 +216,19 @@ def _day_excess(
     at_floor = sum(r.priority * low for r, _, low in reqs) + sum(
         low for *_, low in needs
     )
-    open_reqs = {r.id for r, _, _ in reqs}
-    usable = [(k, n) for k, n in kinds if n > 0 and set(k.fills) & open_reqs]
     if room < 0:
         return 0.0
+    open_reqs = {r.id for r, _, _ in reqs}
+    usable = [(k, n) for k, n in kinds if n > 0 and set(k.fills) & open_reqs]
 
     model = cp_model.CpModel()
     counting: dict[tuple[int, str], cp_model.IntVar] = {}
     for g, (kind, n) in enumerate(usable):
-        mine = [
-            model.new_int_var(0, n, f"x{g}_{r}")
-            for r in kind.fills
-            if r in open_reqs
-        ]
-        for r, var in zip(
-            [r for r in kind.fills if r in open_reqs], mine, strict=True
-        ):
-            counting[(g, r)] = var
+        mine = []
+        for r in kind.fills:
+            if r in open_reqs:
+                counting[(g, r)] = model.new_int_var(0, n, f"x{g}_{r}")
+                mine.append(counting[(g, r)])
         model.add(sum(mine) <= n)
     model.add(
         sum(usable[g][0].troops * var for (g, _), var in counting.items())

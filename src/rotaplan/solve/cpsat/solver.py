@@ -430,11 +430,7 @@ class _LocalSearch:
         self.bound = max(
             floor,
             availability_bound(group, self.floor)
-            + _excess(
-                group,
-                self.floor,
-                [s for s, d in group.sites.items() if d.capacity is not None],
-            ),
+            + _excess(group, self.floor, group.sites),
         )
         self.phases: list[dict[str, Any]] = []
         self.size = _serve_options(group)
