@@ -67,17 +67,15 @@ _PREFERENCE = (HISTORY, BLACKOUTS, AVAILABILITY, CAPACITY, PLANNED)
 _LISTED = 6
 
 
-@dataclass(frozen=True)
-class GapExplanation:
-    """Why one gap window of one requirement is open, and how to close it.
+@dataclass(frozen=True, kw_only=True)
+class GapWindow:
+    """What every gap explanation says of its window of days.
 
     ``cause`` is one of ``rotaplan.analyze.sizing.CAUSES``;
     ``other_causes`` are further causes that would also close part of
-    the window; ``units`` says for each unit that may fill the
-    requirement why it is not there.
+    the window.
     """
 
-    requirement: str
     start: date
     end: date
     gap_days: int
@@ -93,32 +91,44 @@ class GapExplanation:
         """Length of the window in days."""
         return (self.end - self.start).days
 
-    def to_dict(self) -> dict[str, Any]:
-        """The explanation as JSON-ready data, dates as ISO strings."""
-        return {"requirement": self.requirement, **window_fields(self)}
+    def window_fields(self) -> dict[str, Any]:
+        """The window's fields as JSON-ready data, dates as ISO strings."""
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "gap_days": self.gap_days,
+            "peak_short": self.peak_short,
+            "cause": self.cause,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+            "other_causes": list(self.other_causes),
+            "units": dict(self.units),
+        }
 
-    def __str__(self) -> str:
-        head = (
-            f"{self.requirement} {self.start} to {self.end}: "
-            f"{self.gap_days} gap days, {self.cause}: {self.message}"
-        )
+    def _with_suggestions(self, head: str) -> str:
         return "\n".join([head] + [f"  - {s}" for s in self.suggestions])
 
 
-def window_fields(explanation: Any) -> dict[str, Any]:
-    """The fields every gap explanation has, as JSON-ready data."""
-    return {
-        "start": explanation.start.isoformat(),
-        "end": explanation.end.isoformat(),
-        "days": explanation.days,
-        "gap_days": explanation.gap_days,
-        "peak_short": explanation.peak_short,
-        "cause": explanation.cause,
-        "message": explanation.message,
-        "suggestions": list(explanation.suggestions),
-        "other_causes": list(explanation.other_causes),
-        "units": dict(explanation.units),
-    }
+@dataclass(frozen=True)
+class GapExplanation(GapWindow):
+    """Why one gap window of one requirement is open, and how to close it.
+
+    ``units`` says for each unit that may fill the requirement why it is
+    not there.
+    """
+
+    requirement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The explanation as JSON-ready data, dates as ISO strings."""
+        return {"requirement": self.requirement, **self.window_fields()}
+
+    def __str__(self) -> str:
+        return self._with_suggestions(
+            f"{self.requirement} {self.start} to {self.end}: "
+            f"{self.gap_days} gap days, {self.cause}: {self.message}"
+        )
 
 
 @dataclass(frozen=True)

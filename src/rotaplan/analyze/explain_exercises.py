@@ -16,7 +16,6 @@ rules as for requirement gaps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -31,6 +30,7 @@ from .explain import (
     FAMILIES,
     HISTORY,
     PLANNED,
+    GapWindow,
     _best_tour,
     _binding,
     _Context,
@@ -47,7 +47,6 @@ from .explain import (
     _UnitFindings,
     held_text,
     new_unit,
-    window_fields,
 )
 from .sizing import (
     BLACKOUT,
@@ -66,14 +65,12 @@ from .sizing import (
 
 
 @dataclass(frozen=True)
-class ExerciseGapExplanation:
+class ExerciseGapExplanation(GapWindow):
     """Why one need of one exercise is short over a window of days, and
     how to close it.
 
     ``need`` is the index of the need in the exercise's ``needs``;
-    ``count`` and ``capability`` are that need's. ``cause`` is one of
-    ``rotaplan.analyze.sizing.CAUSES``; ``other_causes`` are further
-    causes that would also close part of the window; ``units`` says for
+    ``count`` and ``capability`` are that need's. ``units`` says for
     each unit of the capability why it is not counting.
     """
 
@@ -82,20 +79,6 @@ class ExerciseGapExplanation:
     capability: str
     count: int
     site: str
-    start: date
-    end: date
-    gap_days: int
-    peak_short: int
-    cause: str
-    message: str
-    suggestions: list[str] = field(default_factory=list)
-    other_causes: list[str] = field(default_factory=list)
-    units: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def days(self) -> int:
-        """Length of the window in days."""
-        return (self.end - self.start).days
 
     def to_dict(self) -> dict[str, Any]:
         """The explanation as JSON-ready data, dates as ISO strings."""
@@ -105,16 +88,15 @@ class ExerciseGapExplanation:
             "capability": self.capability,
             "count": self.count,
             "site": self.site,
-            **window_fields(self),
+            **self.window_fields(),
         }
 
     def __str__(self) -> str:
-        head = (
+        return self._with_suggestions(
             f"{self.exercise} needs {self.count} {self.capability} at "
             f"{self.site}, {self.start} to {self.end}: {self.gap_days} "
             f"exercise gap days, {self.cause}: {self.message}"
         )
-        return "\n".join([head] + [f"  - {s}" for s in self.suggestions])
 
 
 def explain_exercise_gaps(
