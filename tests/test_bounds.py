@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rotaplan.analyze.check import check
-from rotaplan.model import Instance, Scenario
+from rotaplan.model import Instance, Plan, Scenario
 from rotaplan.model.instance import Leg
 from rotaplan.solve import solve
 from rotaplan.solve.cpsat.bounds import (
@@ -32,6 +32,7 @@ from strategies import scenarios
 from test_cpsat import (
     POLICY_50_100,
     exercise,
+    iso,
     one_site,
     requirement,
     unit,
@@ -249,3 +250,31 @@ def test_short_days_above_the_floor_are_those_a_plan_could_help() -> None:
     }
     assert every == {(0, 10), (100, 120)}
     assert avoidable == {(100, 120)}
+
+
+def test_blackouts_closer_than_a_round_trip_take_a_unit_away_once() -> None:
+    # A1's blackouts on days 10..15 and 18..25 are 3 days apart, less
+    # than its transit both ways (2 + 2), so it cannot count on days
+    # 8..27; B1 can count throughout, and one 40-day tour of B1 covers
+    # the requirement. No day is unavoidably short.
+    scenario = one_site(
+        [
+            unit(
+                "A1",
+                blackouts=[
+                    {"start": iso(10), "end": iso(15)},
+                    {"start": iso(18), "end": iso(25)},
+                ],
+            ),
+            unit("B1"),
+        ],
+        [requirement(0, 40)],
+        horizon=60,
+        policy={**POLICY_50_100, "transit_days": 2, "min_deployment_days": 10},
+    )
+    inst = Instance.from_scenario(scenario)
+    assert availability_bound(inst) == 0
+    tour = inst.deployment(Leg("B1", "R", 0, 40))
+    verdict = check(scenario, Plan(scenario=scenario.name, deployments=[tour]))
+    assert verdict.valid, verdict.violations
+    assert verdict.measures.primary == 0

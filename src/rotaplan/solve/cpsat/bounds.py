@@ -80,8 +80,10 @@ def _possible(
         first, last = _reach(inst, unit)
         add(free, first, last, 1)
         t = unit.policy.transit_days
-        for b0, b1 in _merged(list(unit.blackouts)):
-            add(free, max(first, b0 - t), min(last, b1 + t), -1)
+        # Merged once widened by transit: two blackouts closer than a
+        # round trip would otherwise take the unit away twice.
+        for b0, b1 in _merged([(b0 - t, b1 + t) for b0, b1 in unit.blackouts]):
+            add(free, max(first, b0), min(last, b1), -1)
         for leg in fixed.get(unit.id, []):
             add(free, max(first, leg.start), min(last, leg.end), -1)
             if (unit.id, leg.requirement) in counts:
