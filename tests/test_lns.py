@@ -7,7 +7,9 @@ better by the contract's objective, or nothing.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,11 +17,18 @@ from rotaplan.analyze.check import check
 from rotaplan.model import Instance, Plan, Scenario
 from rotaplan.model.instance import Leg
 from rotaplan.solve import solve
+from rotaplan.solve.cpsat import lns
 from rotaplan.solve.cpsat.engine import Settings
-from rotaplan.solve.cpsat.lns import neighbourhood, solve_neighbourhood
+from rotaplan.solve.cpsat.lns import (
+    Neighbourhood,
+    improve,
+    neighbourhood,
+    pool_neighbourhood,
+    solve_neighbourhood,
+)
 from rotaplan.solve.shortfall import objective_of
 from strategies import scenarios
-from test_cpsat import one_site, requirement, unit
+from test_cpsat import iso, one_site, requirement, unit
 
 
 def as_plan(scenario: Scenario, inst: Instance, legs: list[Leg]) -> Plan:
@@ -59,13 +68,26 @@ def test_every_neighbourhood_gives_a_valid_better_plan_or_none(
         hood = neighbourhood(inst, legs, site, *window, only)
         if hood is None:
             continue
-        new, _ = solve_neighbourhood(hood, Settings(threads=1), 2.0, None)
-        if new is None:
-            continue
-        better = [*hood.kept, *new]
-        verdict = check(scenario, as_plan(scenario, inst, better))
-        assert verdict.valid, verdict.violations
-        assert objective_of(inst, better) < objective_of(inst, legs)
+        assert_valid_and_better(scenario, inst, legs, hood)
+    # And a capability's whole pool at every site.
+    for capability, window in itertools.product(
+        sorted({u.capability for u in inst.units.values()}), windows
+    ):
+        hood = pool_neighbourhood(inst, legs, capability, *window)
+        if hood is not None:
+            assert_valid_and_better(scenario, inst, legs, hood)
+
+
+def assert_valid_and_better(
+    scenario: Scenario, inst: Instance, legs: list[Leg], hood: Neighbourhood
+) -> None:
+    new, _ = solve_neighbourhood(hood, Settings(threads=1), 2.0, None)
+    if new is None:
+        return
+    better = [*hood.kept, *new]
+    verdict = check(scenario, as_plan(scenario, inst, better))
+    assert verdict.valid, verdict.violations
+    assert objective_of(inst, better) < objective_of(inst, legs)
 
 
 def test_a_pinned_unit_still_owes_dwell_to_its_other_deployments() -> None:
@@ -113,3 +135,94 @@ def test_a_pinned_unit_still_owes_dwell_to_its_other_deployments() -> None:
     if new is not None:
         verdict = check(scenario, as_plan(scenario, inst, [*hood.kept, *new]))
         assert verdict.valid, verdict.violations
+
+
+def test_a_defective_step_is_rejected_and_the_search_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One armor requirement over 300 days, A and B, tours of at most
+    # 100 days and as long at home after. The start plan has only A's
+    # first tour. The first neighbourhood answers with a plan that
+    # breaks A's dwell (as a defective neighbourhood would); the checker
+    # must turn it down, and the next steps still improve the plan.
+    policy = {
+        "transit_days": 0,
+        "handover_days": 0,
+        "min_deployment_days": 10,
+        "max_deployment_days": 100,
+        "dwell_ratio": 1.0,
+    }
+    scenario = one_site(
+        [unit("A"), unit("B")],
+        [requirement(0, 300)],
+        horizon=300,
+        policy=policy,
+    )
+    inst = Instance.from_scenario(scenario)
+    start = [Leg("A", "R", 0, 100)]
+
+    def judge(legs: list[Leg]) -> bool:
+        return check(scenario, as_plan(scenario, inst, legs)).valid
+
+    answers = iter([[Leg("A", "R", 0, 100), Leg("A", "R", 100, 200)]])
+
+    def defective_then_exact(hood: Neighbourhood, *args: Any) -> Any:
+        defect = next(answers, None)
+        if defect is not None:
+            return defect, 0.0
+        return solve_neighbourhood(hood, *args)
+
+    monkeypatch.setattr(lns, "solve_neighbourhood", defective_then_exact)
+    best, log = improve(
+        inst, start, Settings(threads=1), wall=30.0, work=None, accept=judge
+    )
+    assert [x["rejected"] for x in log[:1]] == [True]
+    assert judge(best)
+    assert objective_of(inst, best) < objective_of(inst, start)
+
+
+def test_a_pool_neighbourhood_moves_a_unit_between_sites() -> None:
+    # Armor at camp (priority 2) and camp2 (priority 1), days 0..100.
+    # A may serve all 100 days; B has a blackout from day 50, so it
+    # gives 50 days at most. The plan sends A to camp2 and B to camp:
+    # 50 short days at priority 2 (100). Re-planning one site cannot
+    # help: at camp, A is held at camp2; at camp2, nothing better for
+    # camp2 alone. The armor pool at both sites swaps them: A to camp,
+    # B to camp2, 50 short days at priority 1 (50), the optimum.
+    policy = {
+        "transit_days": 0,
+        "handover_days": 0,
+        "min_deployment_days": 10,
+        "max_deployment_days": 100,
+        "dwell_ratio": 1.0,
+    }
+    scenario = one_site(
+        [
+            unit("A"),
+            unit("B", blackouts=[{"start": iso(50), "end": iso(100)}]),
+        ],
+        [
+            requirement(0, 100, priority=2.0),
+            {**requirement(0, 100, site="camp2"), "id": "R2"},
+        ],
+        horizon=100,
+        policy=policy,
+        sites=[{"id": "camp"}, {"id": "camp2"}],
+    )
+    inst = Instance.from_scenario(scenario)
+    legs = [Leg("A", "R2", 0, 100), Leg("B", "R", 0, 50)]
+    assert check(scenario, as_plan(scenario, inst, legs)).valid
+    for site in ("camp", "camp2"):
+        hood = neighbourhood(inst, legs, site, 0, 100)
+        assert hood is not None
+        assert (
+            solve_neighbourhood(hood, Settings(threads=1), 10.0, None)[0]
+            is None
+        )
+    hood = pool_neighbourhood(inst, legs, "armor", 0, 100)
+    assert hood is not None
+    new, _ = solve_neighbourhood(hood, Settings(threads=1), 10.0, None)
+    assert new is not None
+    verdict = check(scenario, as_plan(scenario, inst, [*hood.kept, *new]))
+    assert verdict.valid, verdict.violations
+    assert verdict.measures.weighted_gap_days == 50

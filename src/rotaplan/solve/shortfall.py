@@ -23,12 +23,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Shortfall:
     """A run of days a plan is short somewhere, and what it costs;
-    ``capability`` is an exercise need's (None for a requirement)."""
+    ``wanted`` is the capability asked there (the requirement's or the
+    exercise need's), ``capability`` only an exercise need's."""
 
     cost: float
     site: str
     start: int
     end: int
+    wanted: str
     capability: str | None = None
 
 
@@ -75,7 +77,9 @@ def shortfalls(
         if beyond is not None and req.id in beyond.requirements:
             short = np.maximum(0, short - beyond.requirements[req.id][1])
         for s, e, days in _runs(short, lo):
-            out.append(Shortfall(req.priority * days, req.site, s, e))
+            out.append(
+                Shortfall(req.priority * days, req.site, s, e, req.capability)
+            )
     for ex in inst.exercises.values():
         for i, (capability, count) in enumerate(ex.needs):
             here = [
@@ -89,7 +93,11 @@ def shortfalls(
             if beyond is not None and (ex.id, i) in beyond.exercises:
                 short = np.maximum(0, short - beyond.exercises[(ex.id, i)])
             for s, e, days in _runs(short, ex.start):
-                out.append(Shortfall(float(days), ex.site, s, e, capability))
+                out.append(
+                    Shortfall(
+                        float(days), ex.site, s, e, capability, capability
+                    )
+                )
     return sorted(out, key=lambda x: (-x.cost, x.start, x.site))
 
 

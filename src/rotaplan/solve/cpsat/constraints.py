@@ -31,9 +31,11 @@ def add_constraints(
     layout: Layout,
     variables: Variables,
     capacity_sites: frozenset[str],
+    occupied: dict[str, list[tuple[int, int, int]]] | None = None,
 ) -> None:
     """Post every constraint of the model; site capacity (H6) only at
-    ``capacity_sites`` (the solver adds sites as plans overload them)."""
+    ``capacity_sites`` (the solver adds sites as plans overload them),
+    less the troops ``occupied`` holds there outside the model."""
     legs = [lv for lv in variables.legs if not lv.is_fixed]
     for lv in legs:
         one_requirement_when_present(model, lv)
@@ -48,7 +50,7 @@ def add_constraints(
             dwell_before_fixed(model, unit, chain)
     for lv in variables.legs:
         counted_inside_effective(model, inst, lv)
-    site_capacity(model, inst, variables, capacity_sites)
+    site_capacity(model, inst, variables, capacity_sites, occupied or {})
     requirement_coverage(model, inst, variables)
     exercise_coverage(model, inst, variables)
     unavoidable_gaps(model, inst, variables)
@@ -309,9 +311,12 @@ def site_capacity(
     inst: Instance,
     variables: Variables,
     sites: frozenset[str],
+    occupied: dict[str, list[tuple[int, int, int]]] | None = None,
 ) -> None:
     """H6: the troops on site, handover included, within capacity, at
-    each of ``sites``."""
+    each of ``sites``, with the troops ``occupied`` (``(start, end,
+    troops)`` per site) holds there outside the model."""
+    occupied = occupied or {}
     by_site: dict[str, list[tuple[LegVars, str]]] = defaultdict(list)
     for lv in variables.legs:
         for site in lv.at_site:
@@ -321,7 +326,8 @@ def site_capacity(
         if cap is None or site_id not in sites:
             continue
         troops = [inst.units[lv.unit].troops for lv, _ in entries]
-        if sum(troops) <= cap:
+        held = [x for x in occupied.get(site_id, []) if x[1] > x[0]]
+        if sum(troops) + sum(x[2] for x in held) <= cap:
             continue
         intervals = []
         for lv, site in entries:
@@ -334,6 +340,13 @@ def site_capacity(
                     f"on site {lv.unit} {site}",
                 )
             intervals.append(lv.on_site[site])
+        for start, end, men in held:
+            intervals.append(
+                model.new_fixed_size_interval_var(
+                    start, end - start, f"held {site_id} {start}"
+                )
+            )
+            troops.append(men)
         model.add_cumulative(intervals, troops, cap)
 
 

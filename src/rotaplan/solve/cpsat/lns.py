@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -35,6 +35,13 @@ _WIDEST = 4.0
 # Most seconds (and CP-SAT work) one neighbourhood may take: most are
 # solved to optimality well within it; a hard one is not worth more.
 _STEP_SECONDS = 2.0
+# A last try for a short run still above the unavoidable days: the
+# whole pool of the capability short there, at every site, over a window
+# this much either side of the run. Such a model takes a minute to
+# improve at L (141 units, 26 requirements), so it comes after every
+# narrower try, once per short run.
+_POOL_MARGIN = 90
+_POOL_SECONDS = 100.0
 # A second try, before the sweep, for an aimed window that gained
 # nothing while a plan could still do better there: moving a relief
 # into an exercise at a full site, say, takes a site's whole pool and
@@ -51,6 +58,9 @@ class Neighbourhood:
     window: tuple[int, int]
     freed: list[Leg]
     kept: list[Leg]
+    occupied: dict[str, list[tuple[int, int, int]]] = field(
+        default_factory=dict
+    )
 
 
 def neighbourhood(
@@ -148,6 +158,92 @@ def neighbourhood(
     return Neighbourhood(sub, busy, (a, b), freed, kept)
 
 
+def pool_neighbourhood(
+    inst: Instance, legs: list[Leg], capability: str, a: int, b: int
+) -> Neighbourhood | None:
+    """Free the deployments of every unit of ``capability`` that meet
+    ``[a, b)``, at every site: one pool re-planned over a window. A
+    relief short at one site may need a unit whose tour elsewhere moves
+    to make room, which no one site's neighbourhood can do.
+
+    The requirements those units may fill are in the sub-instance, with
+    the other units' deployments there pinned; the troops of other
+    requirements at those sites take capacity (``occupied``)."""
+    units = {u for u, d in inst.units.items() if d.capability == capability}
+    reqs = [
+        r
+        for r in inst.requirements.values()
+        if any(inst.penalty(u, r.id) is not None for u in units)
+    ]
+    ids = {r.id for r in reqs}
+    freed = [
+        x
+        for x in legs
+        if not x.fixed
+        and x.unit in units
+        and x.requirement in ids
+        and x.start < b
+        and x.end > a
+    ]
+    if not freed:
+        return None
+    a = min([a, *(x.start for x in freed)])
+    b = max([b, *(x.end for x in freed)])
+    freed_ids = {id(x) for x in freed}
+    kept = [x for x in legs if id(x) not in freed_ids]
+    sub_reqs = {
+        r.id: replace(r, start=max(r.start, a), end=min(r.end, b))
+        for r in reqs
+        if r.start < b and r.end > a
+    }
+    sites = {r.site for r in sub_reqs.values()}
+    pinned = [
+        Leg(x.unit, x.requirement, x.start, x.end, fixed=True)
+        for x in kept
+        if x.requirement in sub_reqs and x.start < b and x.end > a
+    ]
+    pinned_ids = {(x.unit, x.start) for x in pinned}
+    committed = units | {x.unit for x in pinned}
+    busy: dict[str, list[Leg]] = {}
+    for x in kept:
+        if x.unit in committed and (x.unit, x.start) not in pinned_ids:
+            busy.setdefault(x.unit, []).append(x)
+    occupied: dict[str, list[tuple[int, int, int]]] = {}
+    for x in kept:
+        site = inst.requirements[x.requirement].site
+        if (
+            site in sites
+            and inst.sites[site].capacity is not None
+            and x.requirement not in sub_reqs
+            and x.start < b
+            and x.end > a
+        ):
+            occupied.setdefault(site, []).append(
+                (x.start, x.end, inst.units[x.unit].troops)
+            )
+    exercises = {
+        e.id: replace(e, start=max(e.start, a), end=min(e.end, b))
+        for e in inst.exercises.values()
+        if e.site in sites and e.start < b and e.end > a
+    }
+    sub = Instance(
+        name=inst.name,
+        origin=inst.origin,
+        horizon_end=inst.horizon_end,
+        sites={s: inst.sites[s] for s in sorted(sites)},
+        units={
+            u: d
+            for u, d in inst.units.items()
+            if u in units or u in {x.unit for x in pinned}
+        },
+        requirements=sub_reqs,
+        exercises=exercises,
+        substitutions=dict(inst.substitutions),
+        fixed=pinned,
+    )
+    return Neighbourhood(sub, busy, (a, b), freed, kept, occupied)
+
+
 def _weighted(rm: RotaModel) -> cp_model.LinearExprT:
     """The lexicographic objective as one weighted sum (the model is
     small, so the weights stay well inside 64 bits)."""
@@ -186,6 +282,7 @@ def solve_neighbourhood(
         ),
         busy=hood.busy,
         window=hood.window,
+        occupied=hood.occupied,
     )
     current = rm.canonical([*hood.sub.fixed, *hood.freed])
     target = _weighted(rm)
@@ -217,6 +314,7 @@ def improve(
     report: Callable[[float], None] | None = None,
     aimed_only: bool = False,
     floor: ShortFloor | None = None,
+    accept: Callable[[list[Leg]], bool] | None = None,
 ) -> tuple[list[Leg], list[dict[str, object]]]:
     """Improve a valid plan of ``inst`` until the time (or work) runs
     out, or, with ``aimed_only``, until no short day is left to aim
@@ -224,7 +322,12 @@ def improve(
     (with ``interruptible``) ends the search; the log's last entry then
     says ``interrupted``. ``floor`` (``bounds.short_floor(inst)``) marks
     the short days no plan avoids: aimed windows that failed though short
-    above it are tried once more, longer, before the sweep.
+    above it are tried once more, longer, before the sweep. ``accept``
+    (the checker's verdict) judges every better plan before it is
+    taken, so a neighbourhood's defect costs that step, not the search.
+    It is given the deployments a step can break a rule with: the fixed
+    ones, every one of the units the step moved, and every one at the
+    site (a checker's pass over the whole plan takes 0.5 s at XL).
 
     Returns the best plan and a log of the neighbourhoods tried.
     """
@@ -233,6 +336,7 @@ def improve(
     log: list[dict[str, object]] = []
     tried: set[tuple[str, int, int]] = set()
     retried: set[tuple[str, int, int]] = set()
+    pooled: set[tuple[str, str, int, int]] = set()
     # Every window tried without gain: try wider ones, up to four times.
     scale = 1.0
     sweep = _sweep_windows(inst, scale)
@@ -243,7 +347,7 @@ def improve(
         left = wall - (time.perf_counter() - began)
         if left <= 0.05 or (work_left is not None and work_left <= 0):
             break
-        step, only = _STEP_SECONDS, None
+        step, only, pool = _STEP_SECONDS, None, None
         target, _ = _next_window(inst, tried, every, [], scale)
         if target is None and avoidable is not None:
             target, capability = _next_window(
@@ -254,6 +358,18 @@ def improve(
                 step = _RETRY_SECONDS
                 if capability is not None:
                     only = frozenset([capability])
+        if target is None and avoidable is not None:
+            short = next(
+                (x for x in avoidable if _pool_key(x) not in pooled), None
+            )
+            if short is not None:
+                pooled.add(_pool_key(short))
+                pool, step = short.wanted, _POOL_SECONDS
+                target = (
+                    short.site,
+                    max(0, short.start - _POOL_MARGIN),
+                    min(inst.horizon_end, short.end + _POOL_MARGIN),
+                )
         if target is None and not aimed_only:
             target, _ = _next_window(inst, tried, [], sweep, scale)
         if target is None:
@@ -263,9 +379,12 @@ def improve(
             sweep = _sweep_windows(inst, scale)
             tried = set()
             continue
-        tried.add(target)
         site, a, b = target
-        hood = neighbourhood(inst, legs, site, a, b, only)
+        if pool is None:
+            tried.add(target)
+            hood = neighbourhood(inst, legs, site, a, b, only)
+        else:
+            hood = pool_neighbourhood(inst, legs, pool, a, b)
         if hood is None:
             continue
         step_wall = min(left, step)
@@ -280,26 +399,58 @@ def improve(
             break
         if work_left is not None:
             work_left -= spent
+        better = (
+            None
+            if new is None
+            else sorted(
+                [*hood.kept, *new],
+                key=lambda x: (x.start, x.unit, x.requirement),
+            )
+        )
+        rejected = (
+            better is not None
+            and accept is not None
+            and not accept(_touched(inst, better, hood, new or []))
+        )
         log.append(
             {
                 "site": site,
                 "window": [a, b],
-                "improved": bool(new),
+                "pool": pool,
+                "improved": better is not None and not rejected,
+                "rejected": rejected,
                 "work": spent,
             }
         )
-        if new is None:
+        if better is None or rejected:
             continue
-        legs = sorted(
-            [*hood.kept, *new], key=lambda x: (x.start, x.unit, x.requirement)
-        )
+        legs = better
         every, avoidable = _aims(inst, legs, floor)
         # Improvements elsewhere may open new chances here.
-        tried = {t for t in tried if t[0] != site}
-        retried = {t for t in retried if t[0] != site}
+        tried = {t for t in tried if t[0] not in hood.sub.sites}
+        retried = {t for t in retried if t[0] not in hood.sub.sites}
         if report is not None:
             report(sum(x.cost for x in every))
     return legs, log
+
+
+def _pool_key(short: Shortfall) -> tuple[str, str, int, int]:
+    return (short.wanted, short.site, short.start, short.end)
+
+
+def _touched(
+    inst: Instance, legs: list[Leg], hood: Neighbourhood, new: list[Leg]
+) -> list[Leg]:
+    """The deployments of ``legs`` a rule could join to the step's: the
+    fixed ones (H8), the moved units' (H3 to H5) and the sites' (H6)."""
+    moved = {x.unit for x in (*hood.freed, *new)}
+    return [
+        x
+        for x in legs
+        if x.fixed
+        or x.unit in moved
+        or inst.requirements[x.requirement].site in hood.sub.sites
+    ]
 
 
 def _aims(

@@ -38,6 +38,9 @@ class RotaModel:
         For a neighbourhood of the local search: deployments kept
         outside the model that units owe dwell around, and the days new
         deployments must lie in (see ``layout.build_layout``).
+    occupied
+        For a neighbourhood: per site, the troops already there outside
+        the model, as ``(start, end, troops)``; they take capacity.
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class RotaModel:
         capacity_sites: frozenset[str] = frozenset(),
         busy: dict[str, list[Leg]] | None = None,
         window: tuple[int, int] | None = None,
+        occupied: dict[str, list[tuple[int, int, int]]] | None = None,
     ) -> None:
         self.capacity_sites = capacity_sites
         self.inst = inst
@@ -57,7 +61,12 @@ class RotaModel:
             self.model, inst, self.layout
         )
         add_constraints(
-            self.model, inst, self.layout, self.variables, capacity_sites
+            self.model,
+            inst,
+            self.layout,
+            self.variables,
+            capacity_sites,
+            occupied or {},
         )
         self.objective: Objective = build_objective(
             self.model, inst, self.variables

@@ -263,6 +263,7 @@ class _GroupSearch:
                 "work": spent,
                 "neighbourhoods": len(log),
                 "improved": sum(1 for x in log if x["improved"]),
+                "rejected": sum(1 for x in log if x.get("rejected")),
             }
         )
         return time.perf_counter() - began, spent
@@ -419,10 +420,18 @@ class _GroupSearch:
 class _LocalSearch:
     """A group too large to solve whole: local search from its start
     plan (see ``lns``), with the availability bound. It runs in the
-    first level only and proves nothing beyond the bound."""
+    first level only and proves nothing beyond the bound. ``is_valid``
+    (the checker's verdict on the group's plan) judges every step."""
 
-    def __init__(self, group: Instance, start: list[Leg], floor: float):
+    def __init__(
+        self,
+        group: Instance,
+        start: list[Leg],
+        floor: float,
+        is_valid: Callable[[list[Leg]], bool] | None = None,
+    ):
         self.group = group
+        self.is_valid = is_valid
         self.best = start
         self.level = PRIMARY
         self.stalled = False
@@ -464,6 +473,7 @@ class _LocalSearch:
             work,
             lambda primary: report(primary, None),
             floor=self.floor,
+            accept=self.is_valid,
         )
         self.stalled = True
         if log and log[-1].get("interrupted"):
@@ -476,6 +486,7 @@ class _LocalSearch:
                 "work": sum(float(cast(float, x["work"])) for x in log),
                 "neighbourhoods": len(log),
                 "improved": sum(1 for x in log if x["improved"]),
+                "rejected": sum(1 for x in log if x.get("rejected")),
             }
         )
 
@@ -584,6 +595,14 @@ def optimize(
         fixed = [x for x in inst.fixed if x.unit in group.units]
         return mine if is_valid([*others, *fixed, *mine]) else None
 
+    def valid_in_plan(group: Instance) -> Callable[[list[Leg]], bool] | None:
+        """The checker's verdict on deployments of a group (its fixed ones
+        among them), with the fixed deployments of the others."""
+        if is_valid is None:
+            return None
+        others = [x for x in inst.fixed if x.unit not in group.units]
+        return lambda legs: is_valid([*others, *legs])
+
     reporter = _Reporter(
         progress, time.perf_counter() if began is None else began
     )
@@ -618,6 +637,7 @@ def optimize(
                             published,
                             still_valid,
                             _floor(g, searches),
+                            valid_in_plan(g),
                         )
             except KeyboardInterrupt:
                 # Ctrl-C while building models or bounds: the plan so
@@ -677,10 +697,11 @@ def _new_search(
     published: list[Leg] | None,
     still_valid: Callable[[Instance], list[Leg] | None],
     floor: float,
+    is_valid: Callable[[list[Leg]], bool] | None = None,
 ) -> _Search:
     legs = _restrict(start, group) or []
     if _too_big(group):
-        return _LocalSearch(group, legs, floor)
+        return _LocalSearch(group, legs, floor, is_valid)
     return _GroupSearch(
         RotaModel(
             group,
