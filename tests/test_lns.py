@@ -30,6 +30,15 @@ from rotaplan.solve.shortfall import objective_of
 from strategies import scenarios
 from test_cpsat import iso, one_site, requirement, unit
 
+# No transit or handover, tours of 10 to 100 days, as long at home after.
+SHORT_TOURS = {
+    "transit_days": 0,
+    "handover_days": 0,
+    "min_deployment_days": 10,
+    "max_deployment_days": 100,
+    "dwell_ratio": 1.0,
+}
+
 
 def as_plan(scenario: Scenario, inst: Instance, legs: list[Leg]) -> Plan:
     return Plan(
@@ -97,13 +106,6 @@ def test_a_pinned_unit_still_owes_dwell_to_its_other_deployments() -> None:
     # infantry gap again from day 180 (dwell 70), but it is at the
     # other camp from day 180, so no plan of the neighbourhood may send
     # it: the result must be valid or nothing.
-    policy = {
-        "transit_days": 0,
-        "handover_days": 0,
-        "min_deployment_days": 10,
-        "max_deployment_days": 100,
-        "dwell_ratio": 1.0,
-    }
     scenario = one_site(
         [unit("A1"), unit("A2"), unit("I1", "infantry")],
         [
@@ -116,7 +118,7 @@ def test_a_pinned_unit_still_owes_dwell_to_its_other_deployments() -> None:
             },
         ],
         horizon=300,
-        policy=policy,
+        policy=SHORT_TOURS,
         sites=[{"id": "camp"}, {"id": "camp2"}],
     )
     inst = Instance.from_scenario(scenario)
@@ -145,18 +147,11 @@ def test_a_defective_step_is_rejected_and_the_search_goes_on(
     # first tour. The first neighbourhood answers with a plan that
     # breaks A's dwell (as a defective neighbourhood would); the checker
     # must turn it down, and the next steps still improve the plan.
-    policy = {
-        "transit_days": 0,
-        "handover_days": 0,
-        "min_deployment_days": 10,
-        "max_deployment_days": 100,
-        "dwell_ratio": 1.0,
-    }
     scenario = one_site(
         [unit("A"), unit("B")],
         [requirement(0, 300)],
         horizon=300,
-        policy=policy,
+        policy=SHORT_TOURS,
     )
     inst = Instance.from_scenario(scenario)
     start = [Leg("A", "R", 0, 100)]
@@ -189,13 +184,6 @@ def test_a_pool_neighbourhood_moves_a_unit_between_sites() -> None:
     # help: at camp, A is held at camp2; at camp2, nothing better for
     # camp2 alone. The armor pool at both sites swaps them: A to camp,
     # B to camp2, 50 short days at priority 1 (50), the optimum.
-    policy = {
-        "transit_days": 0,
-        "handover_days": 0,
-        "min_deployment_days": 10,
-        "max_deployment_days": 100,
-        "dwell_ratio": 1.0,
-    }
     scenario = one_site(
         [
             unit("A"),
@@ -206,7 +194,7 @@ def test_a_pool_neighbourhood_moves_a_unit_between_sites() -> None:
             {**requirement(0, 100, site="camp2"), "id": "R2"},
         ],
         horizon=100,
-        policy=policy,
+        policy=SHORT_TOURS,
         sites=[{"id": "camp"}, {"id": "camp2"}],
     )
     inst = Instance.from_scenario(scenario)

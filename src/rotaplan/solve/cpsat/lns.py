@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from ...model import Instance
-from ...model.instance import Leg
+from ...model.instance import Leg, RequirementData
 from ..shortfall import Shortfall, shortfalls
 from .bounds import ShortFloor
 from .engine import Settings, run_cpsat
@@ -96,66 +96,16 @@ def neighbourhood(
     if not reqs or not units:
         return None
 
-    def here(x: Leg) -> bool:
-        return inst.requirements[x.requirement].site == site
-
     freed = [
         x
         for x in legs
         if not x.fixed
         and x.unit in units
-        and here(x)
+        and inst.requirements[x.requirement].site == site
         and x.start < b
         and x.end > a
     ]
-    a = min([a, *(x.start for x in freed)])
-    b = max([b, *(x.end for x in freed)])
-    freed_ids = {id(x) for x in freed}
-    kept = [x for x in legs if id(x) not in freed_ids]
-    sub_reqs = {
-        r.id: replace(r, start=max(r.start, a), end=min(r.end, b))
-        for r in reqs
-        if r.start < b and r.end > a
-    }
-    if not sub_reqs:
-        return None
-    # Kept deployments at the site in the window count there (coverage,
-    # capacity); a free unit's others are commitments.
-    pinned = [
-        Leg(x.unit, x.requirement, x.start, x.end, fixed=True)
-        for x in kept
-        if here(x) and x.requirement in sub_reqs and x.start < b and x.end > a
-    ]
-    pinned_ids = {(x.unit, x.start) for x in pinned}
-    # A pinned unit may also be sent anew in the sub-instance, so it
-    # owes dwell around its other deployments too (with
-    # ``capabilities``, it need not be one of ``units``).
-    committed = units | {x.unit for x in pinned}
-    busy: dict[str, list[Leg]] = {}
-    for x in kept:
-        if x.unit in committed and (x.unit, x.start) not in pinned_ids:
-            busy.setdefault(x.unit, []).append(x)
-    exercises = {
-        e.id: replace(e, start=max(e.start, a), end=min(e.end, b))
-        for e in inst.exercises.values()
-        if e.site == site and e.start < b and e.end > a
-    }
-    sub = Instance(
-        name=inst.name,
-        origin=inst.origin,
-        horizon_end=inst.horizon_end,
-        sites={site: inst.sites[site]},
-        units={
-            u: d
-            for u, d in inst.units.items()
-            if u in units or u in {x.unit for x in pinned}
-        },
-        requirements=sub_reqs,
-        exercises=exercises,
-        substitutions=dict(inst.substitutions),
-        fixed=pinned,
-    )
-    return Neighbourhood(sub, busy, (a, b), freed, kept)
+    return _window_hood(inst, legs, reqs, units, freed, a, b)
 
 
 def pool_neighbourhood(
@@ -187,6 +137,21 @@ def pool_neighbourhood(
     ]
     if not freed:
         return None
+    return _window_hood(inst, legs, reqs, units, freed, a, b)
+
+
+def _window_hood(
+    inst: Instance,
+    legs: list[Leg],
+    reqs: list[RequirementData],
+    units: set[str],
+    freed: list[Leg],
+    a: int,
+    b: int,
+) -> Neighbourhood | None:
+    """The sub-instance in which ``units`` re-plan ``reqs`` over
+    ``[a, b)`` (widened to the ``freed`` deployments), the rest of
+    ``legs`` kept."""
     a = min([a, *(x.start for x in freed)])
     b = max([b, *(x.end for x in freed)])
     freed_ids = {id(x) for x in freed}
@@ -196,20 +161,26 @@ def pool_neighbourhood(
         for r in reqs
         if r.start < b and r.end > a
     }
+    if not sub_reqs:
+        return None
     sites = {r.site for r in sub_reqs.values()}
+    # Kept deployments on these requirements in the window count there
+    # (coverage, capacity); a free unit's others are commitments.
     pinned = [
         Leg(x.unit, x.requirement, x.start, x.end, fixed=True)
         for x in kept
         if x.requirement in sub_reqs and x.start < b and x.end > a
     ]
     pinned_ids = {(x.unit, x.start) for x in pinned}
+    # A pinned unit may also be sent anew in the sub-instance, so it
+    # owes dwell around its other deployments too (it need not be one
+    # of ``units``).
     committed = units | {x.unit for x in pinned}
     busy: dict[str, list[Leg]] = {}
+    occupied: dict[str, list[tuple[int, int, int]]] = {}
     for x in kept:
         if x.unit in committed and (x.unit, x.start) not in pinned_ids:
             busy.setdefault(x.unit, []).append(x)
-    occupied: dict[str, list[tuple[int, int, int]]] = {}
-    for x in kept:
         site = inst.requirements[x.requirement].site
         if (
             site in sites
@@ -218,6 +189,7 @@ def pool_neighbourhood(
             and x.start < b
             and x.end > a
         ):
+            # Another requirement's troops at the site take capacity.
             occupied.setdefault(site, []).append(
                 (x.start, x.end, inst.units[x.unit].troops)
             )
