@@ -24,14 +24,14 @@ if TYPE_CHECKING:
 class Shortfall:
     """A run of days a plan is short somewhere, and what it costs;
     ``wanted`` is the capability asked there (the requirement's or the
-    exercise need's), ``capability`` only an exercise need's."""
+    exercise need's), ``exercise`` whether an exercise need asks it."""
 
     cost: float
     site: str
     start: int
     end: int
     wanted: str
-    capability: str | None = None
+    exercise: bool = False
 
 
 def _coverage(inst: Instance, legs: list[Leg], lo: int, hi: int) -> np.ndarray:
@@ -94,9 +94,7 @@ def shortfalls(
                 short = np.maximum(0, short - beyond.exercises[(ex.id, i)])
             for s, e, days in _runs(short, ex.start):
                 out.append(
-                    Shortfall(
-                        float(days), ex.site, s, e, capability, capability
-                    )
+                    Shortfall(float(days), ex.site, s, e, capability, True)
                 )
     return sorted(out, key=lambda x: (-x.cost, x.start, x.site))
 

@@ -50,7 +50,7 @@ def add_constraints(
             dwell_before_fixed(model, unit, chain)
     for lv in variables.legs:
         counted_inside_effective(model, inst, lv)
-    site_capacity(model, inst, variables, capacity_sites, occupied or {})
+    site_capacity(model, inst, variables, capacity_sites, occupied)
     requirement_coverage(model, inst, variables)
     exercise_coverage(model, inst, variables)
     unavoidable_gaps(model, inst, variables)
@@ -316,7 +316,6 @@ def site_capacity(
     """H6: the troops on site, handover included, within capacity, at
     each of ``sites``, with the troops ``occupied`` (``(start, end,
     troops)`` per site) holds there outside the model."""
-    occupied = occupied or {}
     by_site: dict[str, list[tuple[LegVars, str]]] = defaultdict(list)
     for lv in variables.legs:
         for site in lv.at_site:
@@ -326,7 +325,7 @@ def site_capacity(
         if cap is None or site_id not in sites:
             continue
         troops = [inst.units[lv.unit].troops for lv, _ in entries]
-        held = [x for x in occupied.get(site_id, []) if x[1] > x[0]]
+        held = (occupied or {}).get(site_id, [])
         if sum(troops) + sum(x[2] for x in held) <= cap:
             continue
         intervals = []

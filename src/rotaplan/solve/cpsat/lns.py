@@ -298,8 +298,8 @@ def improve(
     (the checker's verdict) judges every better plan before it is
     taken, so a neighbourhood's defect costs that step, not the search.
     It is given the deployments a step can break a rule with: the fixed
-    ones, every one of the units the step moved, and every one at the
-    site (a checker's pass over the whole plan takes 0.5 s at XL).
+    ones, every one of the units the step moved, and every one at its
+    sites (a checker's pass over the whole plan takes 0.5 s at XL).
 
     Returns the best plan and a log of the neighbourhoods tried.
     """
@@ -462,7 +462,7 @@ def _next_window(
             min(inst.horizon_end, short.end + margin),
         )
         if window[1] < window[2] and window not in tried:
-            return window, short.capability
+            return window, short.wanted if short.exercise else None
     for window in sweep:
         if window not in tried:
             return window, None

@@ -66,7 +66,7 @@ class RotaModel:
             self.layout,
             self.variables,
             capacity_sites,
-            occupied or {},
+            occupied,
         )
         self.objective: Objective = build_objective(
             self.model, inst, self.variables
