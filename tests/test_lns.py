@@ -28,7 +28,7 @@ from rotaplan.solve.cpsat.lns import (
 )
 from rotaplan.solve.shortfall import objective_of
 from strategies import scenarios
-from test_cpsat import iso, one_site, requirement, unit
+from test_cpsat import exercise, iso, one_site, requirement, unit
 
 # No transit or handover, tours of 10 to 100 days, as long at home after.
 SHORT_TOURS = {
@@ -97,6 +97,44 @@ def assert_valid_and_better(
     verdict = check(scenario, as_plan(scenario, inst, better))
     assert verdict.valid, verdict.violations
     assert objective_of(inst, better) < objective_of(inst, legs)
+
+
+def test_units_outside_the_neighbourhood_count_for_its_exercises() -> None:
+    # A3's fixed tour at LATER (0..100, before LATER's own days) puts a
+    # second armor unit on site for the exercise (40..60), so the plan
+    # is short nowhere. A neighbourhood over days 0..150 re-plans R only
+    # (LATER's days lie outside it) but must still count A3 for the
+    # exercise: sending A2 for it is one more deployment for nothing.
+    scenario = one_site(
+        [unit("A1"), unit("A2"), unit("A3")],
+        [
+            requirement(0, 100),
+            {**requirement(200, 300), "id": "LATER"},
+        ],
+        horizon=300,
+        policy=SHORT_TOURS,
+        exercises=[exercise("E", 40, 60, 2)],
+        fixed=[
+            {
+                "unit": "A3",
+                "requirement": "LATER",
+                "start": iso(0),
+                "end": iso(100),
+            }
+        ],
+    )
+    inst = Instance.from_scenario(scenario)
+    legs = [
+        Leg("A3", "LATER", 0, 100, fixed=True),
+        Leg("A1", "R", 0, 100),
+        Leg("A2", "LATER", 200, 300),
+    ]
+    assert check(scenario, as_plan(scenario, inst, legs)).valid
+    assert objective_of(inst, legs)[0] == 0
+    hood = neighbourhood(inst, legs, "camp", 0, 150)
+    assert hood is not None
+    assert set(hood.sub.requirements) == {"R"}
+    assert_valid_and_better(scenario, inst, legs, hood)
 
 
 def test_a_pinned_unit_still_owes_dwell_to_its_other_deployments() -> None:

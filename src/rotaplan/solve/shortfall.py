@@ -34,7 +34,11 @@ class Shortfall:
     exercise: bool = False
 
 
-def _coverage(inst: Instance, legs: list[Leg], lo: int, hi: int) -> np.ndarray:
+def days_present(
+    inst: Instance, legs: list[Leg], lo: int, hi: int
+) -> np.ndarray:
+    """Per day of ``[lo, hi)``, how many of ``legs`` are there and count
+    (from the end of their handover)."""
     have = np.zeros(hi - lo + 1, dtype=np.int64)
     for leg in legs:
         h = inst.units[leg.unit].policy.handover_days
@@ -72,7 +76,7 @@ def shortfalls(
         lo, hi = max(req.start, 0), min(req.end, inst.horizon_end)
         if hi <= lo:
             continue
-        have = _coverage(inst, by_req.get(req.id, []), lo, hi)
+        have = days_present(inst, by_req.get(req.id, []), lo, hi)
         short = np.maximum(0, req.count - have)
         if beyond is not None and req.id in beyond.requirements:
             short = np.maximum(0, short - beyond.requirements[req.id][1])
@@ -88,7 +92,7 @@ def shortfalls(
                 if inst.units[leg.unit].capability == capability
                 and inst.requirements[leg.requirement].site == ex.site
             ]
-            have = _coverage(inst, here, ex.start, ex.end)
+            have = days_present(inst, here, ex.start, ex.end)
             short = np.maximum(0, count - have)
             if beyond is not None and (ex.id, i) in beyond.exercises:
                 short = np.maximum(0, short - beyond.exercises[(ex.id, i)])

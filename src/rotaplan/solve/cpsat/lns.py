@@ -16,11 +16,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from ...model import Instance
-from ...model.instance import Leg, RequirementData
-from ..shortfall import Shortfall, shortfalls
+from ...model.instance import ExerciseData, Leg, RequirementData
+from ..shortfall import (
+    Shortfall,
+    days_present,
+    objective_of,
+    shortfalls,
+)
 from .bounds import ShortFloor
 from .engine import Settings, run_cpsat
 from .hints import NotInModel
@@ -193,11 +199,15 @@ def _window_hood(
             occupied.setdefault(site, []).append(
                 (x.start, x.end, inst.units[x.unit].troops)
             )
-    exercises = {
-        e.id: replace(e, start=max(e.start, a), end=min(e.end, b))
-        for e in inst.exercises.values()
-        if e.site in sites and e.start < b and e.end > a
-    }
+    # Units kept at the sites' other requirements are there for the
+    # exercises too: the sub-instance asks only for what they leave.
+    outside = [
+        x
+        for x in kept
+        if x.requirement not in sub_reqs
+        and inst.requirements[x.requirement].site in sites
+    ]
+    exercises = _exercises_left(inst, outside, sites, a, b)
     sub = Instance(
         name=inst.name,
         origin=inst.origin,
@@ -214,6 +224,41 @@ def _window_hood(
         fixed=pinned,
     )
     return Neighbourhood(sub, busy, (a, b), freed, kept, occupied)
+
+
+def _exercises_left(
+    inst: Instance, outside: list[Leg], sites: set[str], a: int, b: int
+) -> dict[str, ExerciseData]:
+    """The exercise needs at ``sites`` over ``[a, b)`` less what the
+    ``outside`` deployments give them, one exercise per need and run of
+    days with the same number still asked."""
+    out: dict[str, ExerciseData] = {}
+    for ex in inst.exercises.values():
+        lo, hi = max(ex.start, a), min(ex.end, b)
+        if ex.site not in sites or hi <= lo:
+            continue
+        for i, (capability, count) in enumerate(ex.needs):
+            given = [
+                x
+                for x in outside
+                if inst.units[x.unit].capability == capability
+                and inst.requirements[x.requirement].site == ex.site
+            ]
+            left = np.maximum(0, count - days_present(inst, given, lo, hi))
+            edges = np.flatnonzero(np.diff(left)) + 1
+            for s, e in zip(
+                [0, *edges.tolist()], [*edges.tolist(), hi - lo], strict=True
+            ):
+                if left[s]:
+                    key = f"{ex.id}/{i}/{lo + s}"
+                    out[key] = ExerciseData(
+                        key,
+                        ex.site,
+                        lo + s,
+                        lo + e,
+                        ((capability, int(left[s])),),
+                    )
+    return out
 
 
 def _weighted(rm: RotaModel) -> cp_model.LinearExprT:
@@ -296,7 +341,8 @@ def improve(
     the short days no plan avoids: aimed windows that failed though short
     above it are tried once more, longer, before the sweep. ``accept``
     (the checker's verdict) judges every better plan before it is
-    taken, so a neighbourhood's defect costs that step, not the search.
+    taken, so a neighbourhood's defect costs that step, not the search;
+    so does a step that is not better by the whole plan's objective.
     It is given the deployments a step can break a rule with: the fixed
     ones, every one of the units the step moved, and every one at its
     sites (a checker's pass over the whole plan takes 0.5 s at XL).
@@ -315,6 +361,7 @@ def improve(
     # The plan's short runs, and those above the floor: they change only
     # with the plan (at XL each takes a fifth of a step's time).
     every, avoidable = _aims(inst, legs, floor)
+    objective = objective_of(inst, legs)
     while True:
         left = wall - (time.perf_counter() - began)
         if left <= 0.05 or (work_left is not None and work_left <= 0):
@@ -379,10 +426,14 @@ def improve(
                 key=lambda x: (x.start, x.unit, x.requirement),
             )
         )
-        rejected = (
-            better is not None
-            and accept is not None
-            and not accept(_touched(inst, better, hood, new or []))
+        # The whole plan must be better too, and valid: a sub-instance
+        # that misjudges the rest costs this step, not the search.
+        rejected = better is not None and (
+            objective_of(inst, better) >= objective
+            or (
+                accept is not None
+                and not accept(_touched(inst, better, hood, new or []))
+            )
         )
         log.append(
             {
@@ -397,6 +448,7 @@ def improve(
         if better is None or rejected:
             continue
         legs = better
+        objective = objective_of(inst, legs)
         every, avoidable = _aims(inst, legs, floor)
         # Improvements elsewhere may open new chances here.
         tried = {t for t in tried if t[0] not in hood.sub.sites}
