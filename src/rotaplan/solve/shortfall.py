@@ -49,6 +49,26 @@ def days_present(
     return np.cumsum(have)[:-1]
 
 
+def exercise_presence(
+    inst: Instance,
+    legs: list[Leg],
+    site: str,
+    capability: str,
+    lo: int,
+    hi: int,
+) -> np.ndarray:
+    """Per day of ``[lo, hi)``, how many of ``legs`` count for an
+    exercise need at ``site``: units of ``capability`` there, whatever
+    requirement they serve."""
+    here = [
+        leg
+        for leg in legs
+        if inst.units[leg.unit].capability == capability
+        and inst.requirements[leg.requirement].site == site
+    ]
+    return days_present(inst, here, lo, hi)
+
+
 def _runs(short: np.ndarray, lo: int) -> list[tuple[int, int, int]]:
     idx = np.flatnonzero(short > 0)
     if not idx.size:
@@ -86,13 +106,9 @@ def shortfalls(
             )
     for ex in inst.exercises.values():
         for i, (capability, count) in enumerate(ex.needs):
-            here = [
-                leg
-                for leg in legs
-                if inst.units[leg.unit].capability == capability
-                and inst.requirements[leg.requirement].site == ex.site
-            ]
-            have = days_present(inst, here, ex.start, ex.end)
+            have = exercise_presence(
+                inst, legs, ex.site, capability, ex.start, ex.end
+            )
             short = np.maximum(0, count - have)
             if beyond is not None and (ex.id, i) in beyond.exercises:
                 short = np.maximum(0, short - beyond.exercises[(ex.id, i)])

@@ -23,7 +23,7 @@ from ...model import Instance
 from ...model.instance import ExerciseData, Leg, RequirementData
 from ..shortfall import (
     Shortfall,
-    days_present,
+    exercise_presence,
     objective_of,
     shortfalls,
 )
@@ -183,30 +183,24 @@ def _window_hood(
     # of ``units``).
     committed = units | {x.unit for x in pinned}
     busy: dict[str, list[Leg]] = {}
-    occupied: dict[str, list[tuple[int, int, int]]] = {}
     for x in kept:
         if x.unit in committed and (x.unit, x.start) not in pinned_ids:
             busy.setdefault(x.unit, []).append(x)
-        site = inst.requirements[x.requirement].site
-        if (
-            site in sites
-            and inst.sites[site].capacity is not None
-            and x.requirement not in sub_reqs
-            and x.start < b
-            and x.end > a
-        ):
-            # Another requirement's troops at the site take capacity.
-            occupied.setdefault(site, []).append(
-                (x.start, x.end, inst.units[x.unit].troops)
-            )
-    # Units kept at the sites' other requirements are there for the
-    # exercises too: the sub-instance asks only for what they leave.
+    # Units kept at the sites' other requirements take capacity there
+    # and count for the exercises: the sub-instance asks what they leave.
     outside = [
         x
         for x in kept
         if x.requirement not in sub_reqs
         and inst.requirements[x.requirement].site in sites
     ]
+    occupied: dict[str, list[tuple[int, int, int]]] = {}
+    for x in outside:
+        site = inst.requirements[x.requirement].site
+        if inst.sites[site].capacity is not None and x.start < b and x.end > a:
+            occupied.setdefault(site, []).append(
+                (x.start, x.end, inst.units[x.unit].troops)
+            )
     exercises = _exercises_left(inst, outside, sites, a, b)
     sub = Instance(
         name=inst.name,
@@ -238,13 +232,10 @@ def _exercises_left(
         if ex.site not in sites or hi <= lo:
             continue
         for i, (capability, count) in enumerate(ex.needs):
-            given = [
-                x
-                for x in outside
-                if inst.units[x.unit].capability == capability
-                and inst.requirements[x.requirement].site == ex.site
-            ]
-            left = np.maximum(0, count - days_present(inst, given, lo, hi))
+            given = exercise_presence(
+                inst, outside, ex.site, capability, lo, hi
+            )
+            left = np.maximum(0, count - given)
             edges = np.flatnonzero(np.diff(left)) + 1
             for s, e in zip(
                 [0, *edges.tolist()], [*edges.tolist(), hi - lo], strict=True
@@ -418,23 +409,19 @@ def improve(
             break
         if work_left is not None:
             work_left -= spent
-        better = (
-            None
-            if new is None
-            else sorted(
+        better, reached, rejected = None, objective, False
+        if new is not None:
+            better = sorted(
                 [*hood.kept, *new],
                 key=lambda x: (x.start, x.unit, x.requirement),
             )
-        )
-        # The whole plan must be better too, and valid: a sub-instance
-        # that misjudges the rest costs this step, not the search.
-        rejected = better is not None and (
-            objective_of(inst, better) >= objective
-            or (
+            # The whole plan must be better too, and valid: a sub-instance
+            # that misjudges the rest costs this step, not the search.
+            reached = objective_of(inst, better)
+            rejected = reached >= objective or (
                 accept is not None
-                and not accept(_touched(inst, better, hood, new or []))
+                and not accept(_touched(inst, better, hood, new))
             )
-        )
         log.append(
             {
                 "site": site,
@@ -447,8 +434,7 @@ def improve(
         )
         if better is None or rejected:
             continue
-        legs = better
-        objective = objective_of(inst, legs)
+        legs, objective = better, reached
         every, avoidable = _aims(inst, legs, floor)
         # Improvements elsewhere may open new chances here.
         tried = {t for t in tried if t[0] not in hood.sub.sites}
