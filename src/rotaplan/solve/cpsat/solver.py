@@ -46,6 +46,7 @@ from .layout import build_layout
 from .lns import improve
 from .model import RotaModel, evaluate
 from .pool_bound import cycle_excess
+from .schedule_bound import combine_schedules, pricing_cells, schedule_bound
 from .site_bound import capacity_excess
 
 # Share of the time a first pass over the gap may take, keeping the rest
@@ -56,6 +57,17 @@ _FIRST_PASS = 0.8
 _MAIN_SHARE = 0.75
 # Share of the first level's time the local search may take first.
 _LOCAL_SHARE = 0.3
+
+# Share of the first level's time the schedule bound may take, for
+# groups whose every unit's dynamic program over its tours has at most
+# _PRICING_CELLS (start day, length, requirement) cells; and how many of
+# its rounds a second of CP-SAT work buys when the search is capped in
+# work, so that capped solves stay reproducible.
+_SCHEDULE_SHARE = 0.45
+# Share of the first level's time for combining the schedules found.
+_COMBINE_SHARE = 0.35
+_PRICING_CELLS = 5_000_000
+_ROUNDS_PER_WORK = 20
 
 # Groups with more (leg slot, requirement) pairs than this are searched
 # locally instead of solved whole.
@@ -169,10 +181,14 @@ class _GroupSearch:
         start: list[Leg],
         published: list[Leg] | None,
         floor: float,
+        is_valid: Callable[[list[Leg]], bool] | None = None,
     ) -> None:
         """``published``: the group's part of the published plan, given
-        only where it is still valid (the caller asks the checker)."""
+        only where it is still valid (the caller asks the checker);
+        ``is_valid``: the checker's verdict on the group's deployments,
+        for plans found outside the model."""
         self.rm = rm
+        self.is_valid = is_valid
         self.candidates = [rm.canonical(start)]
         if published is not None:
             again = rm.canonical(
@@ -317,6 +333,79 @@ class _GroupSearch:
             if proved:
                 return True, value
 
+    def _price_schedules(
+        self,
+        settings: Settings,
+        wall: float,
+        work: float | None,
+        report: Callable[[float | None, float | None], None],
+    ) -> float:
+        """Raise the bound with whole unit schedules
+        (``schedule_bound``) where the cheaper bounds leave a gap to the
+        best plan and the group is small enough. Returns the seconds
+        spent."""
+        incumbent = _measure(self.rm, self.best)[0]
+        if (
+            self.bound >= incumbent - 1e-9
+            or pricing_cells(self.rm.inst) > _PRICING_CELLS
+        ):
+            return 0.0
+        began = time.perf_counter()
+        rounds = (
+            None
+            if work is None
+            else max(1, int(work * _SCHEDULE_SHARE * _ROUNDS_PER_WORK))
+        )
+        found = schedule_bound(
+            self.rm.inst,
+            self.best,
+            seconds=wall * _SCHEDULE_SHARE,
+            rounds=rounds,
+            target=incumbent,
+        )
+        if found is None:
+            return time.perf_counter() - began
+        self.bound = max(self.bound, found.bound)
+        report(None, self.bound)
+        self.phases.append(
+            {
+                "phase": "schedule bound",
+                "seconds": round(time.perf_counter() - began, 3),
+                "bound": round(found.bound, 6),
+                "rounds": found.iterations,
+                "converged": found.converged,
+            }
+        )
+        if self.bound < incumbent - 1e-9:
+            legs, info = combine_schedules(
+                found,
+                settings,
+                wall * _COMBINE_SHARE,
+                None if work is None else work * _COMBINE_SHARE,
+            )
+            self.phases.append(info)
+            if info.get("interrupted"):
+                self.stalled = True
+                raise _Interrupted
+            if legs is not None:
+                self._take_checked(legs)
+                report(_measure(self.rm, self.best)[0], None)
+        return time.perf_counter() - began
+
+    def _take_checked(self, legs: list[Leg]) -> None:
+        """Take ``legs`` (the group's deployments, not fixed ones) if the
+        checker finds the plan valid and the model can hold it."""
+        legs = sorted(
+            [*legs, *self.rm.inst.fixed], key=lambda x: (x.start, x.unit)
+        )
+        if self.is_valid is not None and not self.is_valid(legs):
+            return
+        try:
+            self.rm.values_of(self.rm.canonical(legs))
+        except NotInModel:
+            return
+        self._take_legs(legs)
+
     def _add_deployment_floors(self) -> None:
         """Every optimal plan is short only where no plan can help it,
         so each requirement needs at least its fewest deployments
@@ -363,6 +452,9 @@ class _GroupSearch:
             wall = max(0.0, wall - spent[0])
             work = None if work is None else max(0.0, work - spent[1])
             hint = self.best
+        if level == PRIMARY and obj.exact and obj.changes is None:
+            spent_wall = self._price_schedules(settings, wall, work, report)
+            wall = max(0.0, wall - spent_wall)
         if level == PRIMARY and obj.exact:
             # The proved bound as a cut: the model's own relaxation
             # rarely finds it, and with it a plan at the bound is proved
@@ -711,6 +803,7 @@ def _new_search(
         legs,
         still_valid(group),
         floor,
+        is_valid,
     )
 
 
