@@ -684,18 +684,30 @@ def combine_schedules(
     settings: Settings,
     wall: float,
     work: float | None,
+    below: float = np.inf,
 ) -> tuple[list[Leg] | None, dict[str, Any]]:
     """The best plan that gives each unit one of the schedules column
     generation found (its schedule in the start plan among them), by
     CP-SAT:
     the linear relaxation's schedules often combine into a plan the
     search over tours does not reach. Site capacity is left to the
-    caller's check. Returns the plan's deployments (not fixed ones), or
-    None when no plan was found, and the search's details."""
+    caller's check. With ``below``, only schedules that could be in a
+    plan of ``primary`` below it are tried. Returns the plan's
+    deployments (not fixed ones), or None when no plan was found, and
+    the search's details."""
     pricing = found._pricing
+    prefix = pricing.earnings_prefix(found._prices)
+    most = {u: pricing.best_schedule(u, prefix)[0] for u in pricing.units}
     model = cp_model.CpModel()
     picks: dict[str, list[tuple[cp_model.IntVar, tuple[Leg, ...]]]] = {}
     for unit, legs in dict.fromkeys(found.schedules):
+        # A plan with this schedule is at least the bound plus what the
+        # schedule earns less than the unit's best at the bound's
+        # prices: schedules that cannot be in a plan below ``below``
+        # are left out (but each unit's first, the hint).
+        loss = most[unit] - _earns(pricing, prefix, _Schedule(unit, legs))
+        if unit in picks and found.bound + loss >= below - 1e-9:
+            continue
         picks.setdefault(unit, []).append((model.new_bool_var(""), legs))
     covering: dict[tuple[tuple[str, ...], int], list[cp_model.IntVar]] = {}
     # Each unit's first schedule is its schedule in the start plan: the

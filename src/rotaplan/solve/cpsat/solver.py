@@ -382,6 +382,7 @@ class _GroupSearch:
                 settings,
                 wall * _COMBINE_SHARE,
                 None if work is None else work * _COMBINE_SHARE,
+                below=incumbent,
             )
             self.phases.append(info)
             if info.get("interrupted"):
@@ -447,14 +448,16 @@ class _GroupSearch:
                 for candidate in self.candidates[1:]:
                     if self.key(candidate)[:2] == self.key(self.best)[:2]:
                         hint = candidate
+        if level == PRIMARY and obj.exact and obj.changes is None:
+            # First, as the local search then starts from the plan the
+            # schedules combine into.
+            spent_wall = self._price_schedules(settings, wall, work, report)
+            wall = max(0.0, wall - spent_wall)
         if level == PRIMARY and obj.changes is None:
             spent = self._local_first(settings, wall, work, report)
             wall = max(0.0, wall - spent[0])
             work = None if work is None else max(0.0, work - spent[1])
             hint = self.best
-        if level == PRIMARY and obj.exact and obj.changes is None:
-            spent_wall = self._price_schedules(settings, wall, work, report)
-            wall = max(0.0, wall - spent_wall)
         if level == PRIMARY and obj.exact:
             # The proved bound as a cut: the model's own relaxation
             # rarely finds it, and with it a plan at the bound is proved
