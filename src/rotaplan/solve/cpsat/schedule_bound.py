@@ -40,10 +40,7 @@ from .engine import Settings, run_cpsat
 
 _NONE = -np.inf
 # Weights of the best prices so far in the next prices (Wentges).
-_MIXES = tuple(
-    float(x)
-    for x in __import__("os").environ.get("MIXES", "0.5 0.8 0.95").split()
-)
+_MIXES = (0.3, 0.6, 0.8, 0.9, 0.97)
 
 
 @dataclass
