@@ -47,6 +47,18 @@ def as_plan(scenario: Scenario, inst: Instance, legs: list[Leg]) -> Plan:
     )
 
 
+def greedy_legs(scenario: Scenario, inst: Instance) -> list[Leg]:
+    """The greedy planner's plan as legs, its fixed ones marked so."""
+    plan = solve(scenario, method="greedy").plan
+    fixed = {(f.unit, f.requirement, f.start, f.end) for f in inst.fixed}
+    return [
+        Leg(leg.unit, leg.requirement, leg.start, leg.end, fixed=True)
+        if (leg.unit, leg.requirement, leg.start, leg.end) in fixed
+        else leg
+        for leg in (inst.leg(d) for d in plan.deployments)
+    ]
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     scenario=scenarios(),
@@ -56,15 +68,7 @@ def test_every_neighbourhood_gives_a_valid_better_plan_or_none(
     scenario: Scenario, cut: tuple[float, float]
 ) -> None:
     inst = Instance.from_scenario(scenario)
-    start = solve(scenario, method="greedy")
-    legs = [inst.leg(d) for d in start.plan.deployments]
-    fixed = {(f.unit, f.requirement, f.start, f.end) for f in inst.fixed}
-    legs = [
-        Leg(x.unit, x.requirement, x.start, x.end, fixed=True)
-        if (x.unit, x.requirement, x.start, x.end) in fixed
-        else x
-        for x in legs
-    ]
+    legs = greedy_legs(scenario, inst)
     # The whole horizon, and a window of it: deployments that reach
     # past it are pinned, and their units must still owe dwell.
     low, high = sorted(round(x * inst.horizon_end) for x in cut)

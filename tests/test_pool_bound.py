@@ -15,7 +15,7 @@ import functools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rotaplan.model import Instance
+from rotaplan.model import Instance, Scenario
 from rotaplan.model.scenario import Policy
 from rotaplan.solve.cpsat.bounds import availability_bound, short_floor
 from rotaplan.solve.cpsat.pool_bound import _most_counted, cycle_excess
@@ -90,14 +90,10 @@ def test_one_unit_owing_dwell_is_bounded_exactly() -> None:
     assert cycle_bound(inst) == 220
 
 
-def test_three_units_cannot_hold_one_post_for_good() -> None:
-    # Tours of 100 days with handover 10 count 90; transit 10 each way
-    # and dwell 200 put 320 days between one tour's first counted day
-    # and the next's. Three units count at most 270 of every 320 days
-    # once the first tours are over, so over 2,000 days at least some
-    # days are short, however the tours are placed; the checker's
-    # figure for both planners' plans is never below the bound.
-    scenario = one_site(
+def three_units_one_post() -> Scenario:
+    """Three units for one post over 2,000 days: tours of exactly 100
+    days, handover 10, transit 10, dwell 200."""
+    return one_site(
         [unit("A"), unit("B"), unit("C")],
         [requirement(0, 2000)],
         horizon=2000,
@@ -109,6 +105,16 @@ def test_three_units_cannot_hold_one_post_for_good() -> None:
             "dwell_ratio": 2.0,
         },
     )
+
+
+def test_three_units_cannot_hold_one_post_for_good() -> None:
+    # Tours of 100 days with handover 10 count 90; transit 10 each way
+    # and dwell 200 put 320 days between one tour's first counted day
+    # and the next's. Three units count at most 270 of every 320 days
+    # once the first tours are over, so over 2,000 days at least some
+    # days are short, however the tours are placed; the checker's
+    # figure for both planners' plans is never below the bound.
+    scenario = three_units_one_post()
     inst = Instance.from_scenario(scenario)
     bound = cycle_bound(inst)
     assert bound > availability_bound(inst)

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from rotaplan.analyze.check import check
 from rotaplan.model import Instance, Scenario
-from rotaplan.model.instance import Leg
 from rotaplan.solve import solve
 from rotaplan.solve.cpsat.engine import Settings
 from rotaplan.solve.cpsat.schedule_bound import (
@@ -34,8 +33,8 @@ from test_cpsat import (
     requirement,
     unit,
 )
-from test_lns import as_plan
-from test_pool_bound import cycle_bound
+from test_lns import as_plan, greedy_legs
+from test_pool_bound import cycle_bound, three_units_one_post
 from test_site_bound import assert_no_plan_below
 
 HORIZON = 40
@@ -72,49 +71,46 @@ def best_by_search(inst: Instance, unit_id: str, earn: np.ndarray) -> float:
     return best(first)
 
 
-def one_unit_scenario(
-    transit: int,
-    handover: int,
-    shortest: int,
-    extra: int,
-    ratio: float,
-    owed: int | None,
-    blackout: tuple[int, int] | None,
-    window: tuple[int, int],
-) -> Scenario:
+@st.composite
+def one_unit_scenarios(draw: st.DrawFn) -> Scenario:
+    """One unit, one requirement within a 40-day horizon; some history,
+    a blackout, short tours."""
+    transit, handover = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    # A unit must be able to count past its handover.
+    shortest = handover + draw(st.integers(1, 4))
     more: dict[str, object] = {}
+    owed = draw(st.none() | st.integers(1, 6))
     if owed is not None:
         # Back from a tour of ``owed`` days the day before the horizon.
         more = {"last_return": iso(-1), "last_deployment_days": owed}
+    blackout = draw(
+        st.none() | st.tuples(st.integers(0, 35), st.integers(1, 6))
+    )
     if blackout is not None:
         more["blackouts"] = [
-            {"start": iso(blackout[0]), "end": iso(blackout[0] + blackout[1])}
+            {"start": iso(blackout[0]), "end": iso(sum(blackout))}
         ]
     return one_site(
         [unit("A", **more)],
-        [requirement(*window)],
+        [
+            requirement(
+                draw(st.integers(0, 10)), draw(st.integers(20, HORIZON))
+            )
+        ],
         horizon=HORIZON,
         policy={
             "transit_days": transit,
             "handover_days": handover,
-            # A unit must be able to count past its handover.
-            "min_deployment_days": handover + shortest,
-            "max_deployment_days": handover + shortest + extra,
-            "dwell_ratio": ratio,
+            "min_deployment_days": shortest,
+            "max_deployment_days": shortest + draw(st.integers(0, 4)),
+            "dwell_ratio": draw(st.sampled_from([0.5, 1.0, 2.0])),
         },
     )
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    transit=st.integers(0, 2),
-    handover=st.integers(0, 2),
-    shortest=st.integers(1, 4),
-    extra=st.integers(0, 4),
-    ratio=st.sampled_from([0.5, 1.0, 2.0]),
-    owed=st.none() | st.integers(1, 6),
-    blackout=st.none() | st.tuples(st.integers(0, 35), st.integers(1, 6)),
-    window=st.tuples(st.integers(0, 10), st.integers(20, HORIZON)),
+    scenario=one_unit_scenarios(),
     prices=st.lists(
         st.sampled_from([0.0, 0.25, 0.5, 1.0, 3.0]),
         min_size=HORIZON,
@@ -122,22 +118,11 @@ def one_unit_scenario(
     ),
 )
 def test_a_units_best_schedule_matches_exhaustive_search(
-    transit: int,
-    handover: int,
-    shortest: int,
-    extra: int,
-    ratio: float,
-    owed: int | None,
-    blackout: tuple[int, int] | None,
-    window: tuple[int, int],
-    prices: list[float],
+    scenario: Scenario, prices: list[float]
 ) -> None:
-    scenario = one_unit_scenario(
-        transit, handover, shortest, extra, ratio, owed, blackout, window
-    )
     inst = Instance.from_scenario(scenario)
     pricing = _Pricing(inst)
-    lo, hi = window
+    lo, hi = inst.requirements["R"].start, inst.requirements["R"].end
     earn = np.array(prices[lo:hi])
     prefix = pricing.earnings_prefix({("R",): earn})
     value, schedule = pricing.best_schedule("A", prefix)
@@ -162,23 +147,6 @@ def test_one_unit_owing_dwell_is_bounded_exactly() -> None:
     found = schedule_bound(inst, [], seconds=30)
     assert found is not None and found.converged
     assert abs(found.bound - 220) < 1e-5
-
-
-def three_units_one_post() -> Scenario:
-    # As in test_pool_bound: tours of exactly 100 days, handover 10,
-    # transit 10, dwell 200; three units for one post over 2,000 days.
-    return one_site(
-        [unit("A"), unit("B"), unit("C")],
-        [requirement(0, 2000)],
-        horizon=2000,
-        policy={
-            "transit_days": 10,
-            "handover_days": 10,
-            "min_deployment_days": 100,
-            "max_deployment_days": 100,
-            "dwell_ratio": 2.0,
-        },
-    )
 
 
 def test_whole_schedules_see_more_than_rotation_cycles() -> None:
@@ -228,16 +196,7 @@ def test_combined_schedules_give_a_valid_plan_no_worse_than_the_start() -> (
 @given(scenario=scenarios())
 def test_no_valid_plan_is_below_the_schedule_bound(scenario: Scenario) -> None:
     inst = Instance.from_scenario(scenario)
-    start = solve(scenario, method="greedy").plan
-    legs = [inst.leg(d) for d in start.deployments]
-    fixed = {(f.unit, f.requirement, f.start, f.end) for f in inst.fixed}
-    legs = [
-        Leg(x.unit, x.requirement, x.start, x.end, fixed=True)
-        if (x.unit, x.requirement, x.start, x.end) in fixed
-        else x
-        for x in legs
-    ]
-    found = schedule_bound(inst, legs, seconds=5)
+    found = schedule_bound(inst, greedy_legs(scenario, inst), seconds=5)
     if found is None:
         return
     assert_no_plan_below(scenario, found.bound)

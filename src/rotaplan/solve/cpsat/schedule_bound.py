@@ -333,15 +333,19 @@ class _Pricing:
         fixed_at = {leg.start: leg for leg in unit.fixed}
         blocks = self._blocks(unit)
         options = {r: i for i, r in enumerate(unit.options)}
+
+        def fixed(x: int) -> None:
+            leg = fixed_at[x]
+            p = prefix[(unit.unit.capability, leg.requirement)]
+            V[x - self.d0] = (
+                self.tour_earnings(p, leg, h)
+                + V[self._fixed_next(unit, leg) - self.d0]
+            )
+
         x = self.last - 1
         for block in reversed(blocks):
             while x > block.s[-1]:
-                leg = fixed_at[x]
-                p = prefix[(unit.unit.capability, leg.requirement)]
-                V[x - self.d0] = (
-                    self.tour_earnings(p, leg, h)
-                    + V[self._fixed_next(unit, leg) - self.d0]
-                )
+                fixed(x)
                 x -= 1
             best = np.full(len(block.s), _NONE)
             best_r = np.full(len(block.s), -1)
@@ -363,12 +367,7 @@ class _Pricing:
             take_k[i:j] = np.where(go, best_k, -1)
             x = block.s[0] - 1
         while x >= self.d0:
-            leg = fixed_at[x]
-            p = prefix[(unit.unit.capability, leg.requirement)]
-            V[x - self.d0] = (
-                self.tour_earnings(p, leg, h)
-                + V[self._fixed_next(unit, leg) - self.d0]
-            )
+            fixed(x)
             x -= 1
         return V, take_r, take_k
 
