@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
 from ortools.sat.python import cp_model
 
 from ...model import Instance
@@ -735,7 +735,7 @@ def combine_schedules(
     info["phase"] = "schedule combination"
     if solver is None:
         return None, info
-    legs = [
+    plan = [
         leg
         for options in picks.values()
         for v, chosen in options
@@ -743,4 +743,4 @@ def combine_schedules(
         for leg in chosen
         if not leg.fixed
     ]
-    return legs, info
+    return plan, info
