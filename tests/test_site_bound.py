@@ -79,10 +79,13 @@ def test_a_full_site_forces_the_cheaper_requirement_short() -> None:
     assert verdict.measures.weighted_gap_days == 50
     assert result.status == "optimal"
     assert result.bound == 50
-    # Ctrl-C still reaches Python after the bound's own small solves.
-    with pytest.raises(KeyboardInterrupt):
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(5)
+    # Ctrl-C still reaches Python after the bound's own small solves
+    # (unless the shell started the tests with it ignored, as it does
+    # background jobs).
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
 
 
 def test_an_exercise_at_a_full_site_is_short_in_every_plan() -> None:
