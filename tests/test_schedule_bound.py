@@ -156,10 +156,7 @@ def test_whole_schedules_see_more_than_rotation_cycles() -> None:
     # stays at or above the stronger bound.
     scenario = three_units_one_post()
     inst = Instance.from_scenario(scenario)
-    start = solve(scenario, method="greedy").plan
-    found = schedule_bound(
-        inst, [inst.leg(d) for d in start.deployments], seconds=60
-    )
+    found = schedule_bound(inst, greedy_legs(scenario, inst), seconds=60)
     assert found is not None and found.converged
     assert found.bound > cycle_bound(inst) + 1
     assert_no_plan_below(scenario, found.bound)
@@ -180,9 +177,7 @@ def test_combined_schedules_give_a_valid_plan_no_worse_than_the_start() -> (
 ):
     scenario = three_units_one_post()
     inst = Instance.from_scenario(scenario)
-    start = [
-        inst.leg(d) for d in solve(scenario, method="greedy").plan.deployments
-    ]
+    start = greedy_legs(scenario, inst)
     found = schedule_bound(inst, start, seconds=5)
     assert found is not None
     legs, _ = combine_schedules(found, Settings(threads=1), 10, None)

@@ -64,7 +64,7 @@ class _Unit:
     options: list[str]
     lengths: np.ndarray
     jumps: np.ndarray  # days from a tour's start to the next possible
-    fixed: list[Leg]
+    fixed_at: dict[int, Leg]  # its fixed tours by start day
     startable: np.ndarray  # per day of the domain
     longest: np.ndarray  # per day: longest tour away-allowed from it
     blocks: list[_Block] | None = None
@@ -97,25 +97,9 @@ class ScheduleBound:
     iterations: int
     seconds: float
     converged: bool
-    schedules: tuple[tuple[str, tuple[Leg, ...]], ...]
+    schedules: tuple[_Schedule, ...]
     _prices: dict[tuple[str, ...], np.ndarray] = field(repr=False)
     _pricing: _Pricing = field(repr=False)
-
-    def tours_within(
-        self, limit: float
-    ) -> dict[str, dict[str, tuple[int, np.ndarray, np.ndarray]]]:
-        """Per unit and requirement, the tours a plan of ``primary`` at
-        most ``limit`` may use (its fixed deployments aside): start
-        days, lengths, and a boolean table over (start, length)."""
-        tables = self._pricing.within(self._prices, self.bound, limit)
-        out: dict[str, dict[str, tuple[int, np.ndarray, np.ndarray]]] = {}
-        for u, mine in tables.items():
-            lengths = self._pricing.units[u].lengths
-            out[u] = {
-                r: (self._pricing.d0, lengths, table)
-                for r, table in mine.items()
-            }
-        return out
 
 
 class _Pricing:
@@ -203,12 +187,21 @@ class _Pricing:
             options,
             lengths,
             jumps,
-            sorted(fixed, key=lambda x: x.start),
+            {leg.start: leg for leg in fixed},
             startable,
             longest,
         )
 
     # -- rewards ---------------------------------------------------------
+
+    @property
+    def cells(self) -> int:
+        """How many (start day, length, requirement) cells one round of
+        the units' dynamic programs looks at: what a round costs."""
+        return sum(
+            len(u.options) * (self.last - self.d0) * len(u.lengths)
+            for u in self.units.values()
+        )
 
     def earnings_prefix(
         self, prices: dict[tuple[str, ...], np.ndarray]
@@ -220,18 +213,24 @@ class _Pricing:
         for cap in {u.unit.capability for u in self.units.values()}:
             for r in self.inst.requirements.values():
                 earn = np.zeros(n)
-                for need in self.needs:
-                    if need.capability is None and need.key[0] != r.id:
-                        continue
-                    if need.capability is not None and (
-                        need.capability != cap or need.site != r.site
-                    ):
-                        continue
+                for need in self.needs_of(cap, r.id):
                     earn[need.lo - self.d0 : need.hi - self.d0] += prices[
                         need.key
                     ]
                 out[(cap, r.id)] = np.concatenate(([0.0], np.cumsum(earn)))
         return out
+
+    def needs_of(self, capability: str, requirement: str) -> list[_Need]:
+        """The needs a tour of a unit of ``capability`` serving
+        ``requirement`` counts toward: the requirement, and the exercise
+        needs for that capability at its site."""
+        site = self.inst.requirements[requirement].site
+        return [
+            need
+            for need in self.needs
+            if (need.capability is None and need.key[0] == requirement)
+            or (need.capability == capability and need.site == site)
+        ]
 
     def tour_earnings(self, prefix: np.ndarray, leg: Leg, h: int) -> float:
         a = min(max(leg.start + h, self.d0), self.d1) - self.d0
@@ -249,8 +248,7 @@ class _Pricing:
             return unit.blocks
         h = unit.unit.policy.handover_days
         step = int(unit.jumps.min())
-        starts = sorted(leg.start for leg in unit.fixed)
-        edges = [self.d0 - 1, *starts, self.last]
+        edges = [self.d0 - 1, *sorted(unit.fixed_at), self.last]
         blocks: list[_Block] = []
         for k in range(len(edges) - 1):
             after = edges[k + 1] if k + 1 < len(edges) - 1 else None
@@ -330,7 +328,7 @@ class _Pricing:
         take_r = np.full(n, -1)
         take_k = np.full(n, -1)
         h = unit.unit.policy.handover_days
-        fixed_at = {leg.start: leg for leg in unit.fixed}
+        fixed_at = unit.fixed_at
         blocks = self._blocks(unit)
         options = {r: i for i, r in enumerate(unit.options)}
 
@@ -378,7 +376,7 @@ class _Pricing:
         that does."""
         unit = self.units[unit_id]
         V, take_r, take_k = self._backward(unit, prefix)
-        fixed_at = {leg.start: leg for leg in unit.fixed}
+        fixed_at = unit.fixed_at
         legs: list[Leg] = []
         x = self.d0
         while x < self.last:
@@ -394,97 +392,6 @@ class _Pricing:
             else:
                 x += 1
         return float(V[0]), _Schedule(unit_id, tuple(legs))
-
-    def _forward(
-        self, unit: _Unit, prefix: dict[tuple[str, str], np.ndarray]
-    ) -> np.ndarray:
-        """``F[x]``: the most the unit earns from tours starting before
-        day ``x`` (fixed ones before then included), free again by
-        ``x``."""
-        n = self.d1 - self.d0
-        F = np.full(n + 1, _NONE)
-        pushed = np.full(n + 1, _NONE)
-        pushed[0] = 0.0
-        h = unit.unit.policy.handover_days
-        fixed_at = {leg.start: leg for leg in unit.fixed}
-        carry = _NONE
-
-        def fixed(x: int) -> None:
-            nonlocal carry
-            i = x - self.d0
-            F[i] = max(carry, pushed[i])
-            leg = fixed_at[x]
-            p = prefix[(unit.unit.capability, leg.requirement)]
-            j = self._fixed_next(unit, leg) - self.d0
-            pushed[j] = max(pushed[j], F[i] + self.tour_earnings(p, leg, h))
-            # The fixed deployment cannot be skipped.
-            carry = _NONE
-
-        x = self.d0
-        for block in self._blocks(unit):
-            while x < block.s[0]:
-                fixed(x)
-                x += 1
-            i, j = block.s[0] - self.d0, block.s[-1] + 1 - self.d0
-            run = np.maximum.accumulate(np.concatenate(([carry], pushed[i:j])))
-            F[i:j] = run[1:]
-            carry = float(F[j - 1])
-            for _, val in self._values(unit, block, prefix, None):
-                ok = val > _NONE
-                got = F[i:j][:, None] + val
-                np.maximum.at(pushed, block.land[ok], got[ok])
-            x = block.s[-1] + 1
-        while x < self.last:
-            fixed(x)
-            x += 1
-        end = self.last - self.d0
-        F[end] = max(carry, pushed[end])
-        return F
-
-    def within(
-        self,
-        prices: dict[tuple[str, ...], np.ndarray],
-        bound: float,
-        limit: float,
-    ) -> dict[str, dict[str, np.ndarray]]:
-        """Per unit and requirement, which tours a plan of ``primary`` at
-        most ``limit`` may use, given the bound ``bound`` at ``prices``:
-        a boolean table over (start day from ``d0`` to the horizon's
-        end, length index)."""
-        prefix = self.earnings_prefix(prices)
-        out: dict[str, dict[str, np.ndarray]] = {}
-        for u, unit in self.units.items():
-            V, _, _ = self._backward(unit, prefix)
-            F = self._forward(unit, prefix)
-            best = float(V[0])
-            mine = {
-                r: np.zeros(
-                    (self.last - self.d0, len(unit.lengths)), dtype=bool
-                )
-                for r in unit.options
-            }
-            for block in self._blocks(unit):
-                i, j = block.s[0] - self.d0, block.s[-1] + 1 - self.d0
-                for r_id, val in self._values(unit, block, prefix, V):
-                    through = F[i:j][:, None] + val
-                    mine[r_id][i:j] = bound + (best - through) <= limit + 1e-6
-            out[u] = mine
-        return out
-
-
-def pricing_cells(inst: Instance) -> int:
-    """How many (start day, length, requirement) cells one round of the
-    units' dynamic programs looks at: what a round costs."""
-    days = inst.horizon_end - min([0, *(x.start for x in inst.fixed)])
-    cells = 0
-    for u in inst.units.values():
-        pol = u.policy
-        options = sum(
-            1 for r in inst.requirements if inst.penalty(u.id, r) is not None
-        )
-        lengths = pol.max_deployment_days - pol.min_deployment_days + 1
-        cells += options * days * max(0, lengths)
-    return cells
 
 
 def _lagrangian(
@@ -529,13 +436,7 @@ def _coverage(
     h = unit.policy.handover_days
     out: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     for leg in sched.legs:
-        site = inst.requirements[leg.requirement].site
-        for need in pricing.needs:
-            if need.capability is None:
-                if need.key[0] != leg.requirement:
-                    continue
-            elif need.capability != unit.capability or need.site != site:
-                continue
+        for need in pricing.needs_of(unit.capability, leg.requirement):
             a, b = max(leg.start + h, need.lo), min(leg.end, need.hi)
             if b > a:
                 out.setdefault(need.key, []).append((a, b))
@@ -549,13 +450,17 @@ def schedule_bound(
     rounds: int | None = None,
     target: float = np.inf,
     tolerance: float = 1e-4,
+    most_cells: int | None = None,
 ) -> ScheduleBound | None:
     """The bound by column generation, started from plan ``start``'s
     schedules, within about ``seconds``. None when the group has nothing
-    to bound."""
+    to bound, or when a round would look at more than ``most_cells``
+    cells."""
     began = time.perf_counter()
     pricing = _Pricing(inst)
     if not pricing.needs or not pricing.units:
+        return None
+    if most_cells is not None and pricing.cells > most_cells:
         return None
     lp = pywraplp.Solver.CreateSolver("GLOP")
     # Without presolve GLOP starts each solve from the last basis;
@@ -669,7 +574,7 @@ def schedule_bound(
         iterations=iterations,
         seconds=time.perf_counter() - began,
         converged=converged,
-        schedules=tuple((c.unit, c.legs) for c in columns),
+        schedules=tuple(columns),
         _prices=best_prices,
         _pricing=pricing,
     )
@@ -684,9 +589,8 @@ def combine_schedules(
 ) -> tuple[list[Leg] | None, dict[str, Any]]:
     """The best plan that gives each unit one of the schedules column
     generation found (its schedule in the start plan among them), by
-    CP-SAT:
-    the linear relaxation's schedules often combine into a plan the
-    search over tours does not reach. Site capacity is left to the
+    CP-SAT: the linear relaxation's schedules often combine into a plan
+    the search over tours does not reach. Site capacity is left to the
     caller's check. With ``below``, only schedules that could be in a
     plan of ``primary`` below it are tried. Returns the plan's
     deployments (not fixed ones), or None when no plan was found, and
@@ -696,15 +600,17 @@ def combine_schedules(
     most = {u: pricing.best_schedule(u, prefix)[0] for u in pricing.units}
     model = cp_model.CpModel()
     picks: dict[str, list[tuple[cp_model.IntVar, tuple[Leg, ...]]]] = {}
-    for unit, legs in dict.fromkeys(found.schedules):
+    for sched in dict.fromkeys(found.schedules):
         # A plan with this schedule is at least the bound plus what the
         # schedule earns less than the unit's best at the bound's
         # prices: schedules that cannot be in a plan below ``below``
         # are left out (but each unit's first, the hint).
-        loss = most[unit] - _earns(pricing, prefix, _Schedule(unit, legs))
-        if unit in picks and found.bound + loss >= below - 1e-9:
+        loss = most[sched.unit] - _earns(pricing, prefix, sched)
+        if sched.unit in picks and found.bound + loss >= below - 1e-9:
             continue
-        picks.setdefault(unit, []).append((model.new_bool_var(""), legs))
+        picks.setdefault(sched.unit, []).append(
+            (model.new_bool_var(""), sched.legs)
+        )
     covering: dict[tuple[tuple[str, ...], int], list[cp_model.IntVar]] = {}
     # Each unit's first schedule is its schedule in the start plan: the
     # hint, with what it covers.

@@ -46,7 +46,7 @@ from .layout import build_layout
 from .lns import improve
 from .model import RotaModel, evaluate
 from .pool_bound import cycle_excess
-from .schedule_bound import combine_schedules, pricing_cells, schedule_bound
+from .schedule_bound import combine_schedules, schedule_bound
 from .site_bound import capacity_excess
 
 # Share of the time a first pass over the gap may take, keeping the rest
@@ -191,17 +191,9 @@ class _GroupSearch:
         self.is_valid = is_valid
         self.candidates = [rm.canonical(start)]
         if published is not None:
-            again = rm.canonical(
-                sorted(
-                    [*published, *rm.inst.fixed],
-                    key=lambda x: (x.start, x.unit),
-                )
-            )
-            try:
-                rm.values_of(again)
+            again = self._in_model(published)
+            if again is not None:
                 self.candidates.append(again)
-            except NotInModel:
-                pass
         self.best = min(self.candidates, key=self.key)
         self.level = PRIMARY
         self.stalled = False
@@ -345,10 +337,7 @@ class _GroupSearch:
         best plan and the group is small enough. Returns the seconds
         spent."""
         incumbent = _measure(self.rm, self.best)[0]
-        if (
-            self.bound >= incumbent - 1e-9
-            or pricing_cells(self.rm.inst) > _PRICING_CELLS
-        ):
+        if self.bound >= incumbent - 1e-9:
             return 0.0
         began = time.perf_counter()
         rounds = (
@@ -362,6 +351,7 @@ class _GroupSearch:
             seconds=wall * _SCHEDULE_SHARE,
             rounds=rounds,
             target=incumbent,
+            most_cells=_PRICING_CELLS,
         )
         if found is None:
             return time.perf_counter() - began
@@ -393,19 +383,29 @@ class _GroupSearch:
                 report(_measure(self.rm, self.best)[0], None)
         return time.perf_counter() - began
 
+    def _in_model(self, legs: list[Leg]) -> list[Leg] | None:
+        """``legs`` (the group's deployments, not fixed ones) with the
+        fixed ones, as the model holds them; None if it cannot."""
+        plan = self.rm.canonical(
+            sorted(
+                [*legs, *self.rm.inst.fixed], key=lambda x: (x.start, x.unit)
+            )
+        )
+        try:
+            self.rm.values_of(plan)
+        except NotInModel:
+            return None
+        return plan
+
     def _take_checked(self, legs: list[Leg]) -> None:
         """Take ``legs`` (the group's deployments, not fixed ones) if the
         checker finds the plan valid and the model can hold it."""
-        legs = sorted(
-            [*legs, *self.rm.inst.fixed], key=lambda x: (x.start, x.unit)
-        )
-        if self.is_valid is not None and not self.is_valid(legs):
+        plan = self._in_model(legs)
+        if plan is None or (
+            self.is_valid is not None and not self.is_valid(plan)
+        ):
             return
-        try:
-            self.rm.values_of(self.rm.canonical(legs))
-        except NotInModel:
-            return
-        self._take_legs(legs)
+        self._take_legs(plan)
 
     def _add_deployment_floors(self) -> None:
         """Every optimal plan is short only where no plan can help it,
