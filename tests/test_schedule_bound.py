@@ -4,7 +4,8 @@ combined from the schedules it finds.
 A unit's best schedule at given prices is checked against exhaustive
 search over its tours (and by the checker); the bound against a
 hand-derived optimum and against plans of both planners judged by the
-checker; the combined plans by the checker.
+checker; the bound on deployments against exhaustive search and those
+plans; the combined plans by the checker.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from hypothesis import strategies as st
 from rotaplan.analyze.check import check
 from rotaplan.model import Instance, Scenario
 from rotaplan.solve import solve
-from rotaplan.solve.cpsat.engine import Settings
 from rotaplan.solve.cpsat.schedule_bound import (
     _Pricing,
     combine_schedules,
@@ -40,9 +40,12 @@ from test_site_bound import assert_no_plan_below
 HORIZON = 40
 
 
-def best_by_search(inst: Instance, unit_id: str, earn: np.ndarray) -> float:
-    """The most one unit can earn, ``earn[t]`` per counted day, over
-    every sequence of tours the rules allow it (H2 to H5, H7)."""
+def best_by_search(
+    inst: Instance, unit_id: str, earn: np.ndarray, per_tour: float = 0.0
+) -> float:
+    """The most one unit can earn, ``earn[t]`` per counted day less
+    ``per_tour`` per tour, over every sequence of tours the rules allow
+    it (H2 to H5, H7)."""
     u = inst.units[unit_id]
     pol = u.policy
     t, h = pol.transit_days, pol.handover_days
@@ -65,7 +68,7 @@ def best_by_search(inst: Instance, unit_id: str, earn: np.ndarray) -> float:
                     max(start + h, req.start) : min(start + d, req.end)
                 ].sum()
                 after = start + d + 2 * t + pol.dwell_after(d)
-                out = max(out, float(counted) + best(after))
+                out = max(out, float(counted) - per_tour + best(after))
         return out
 
     return best(first)
@@ -116,19 +119,21 @@ def one_unit_scenarios(draw: st.DrawFn) -> Scenario:
         min_size=HORIZON,
         max_size=HORIZON,
     ),
+    per_tour=st.sampled_from([0.0, 0.3, 2.0]),
 )
 def test_a_units_best_schedule_matches_exhaustive_search(
-    scenario: Scenario, prices: list[float]
+    scenario: Scenario, prices: list[float], per_tour: float
 ) -> None:
     inst = Instance.from_scenario(scenario)
     pricing = _Pricing(inst)
     lo, hi = inst.requirements["R"].start, inst.requirements["R"].end
     earn = np.array(prices[lo:hi])
     prefix = pricing.earnings_prefix({("R",): earn})
-    value, schedule = pricing.best_schedule("A", prefix)
+    value, schedule = pricing.best_schedule("A", prefix, per_tour)
     day_prices = np.zeros(HORIZON)
     day_prices[lo:hi] = earn
-    assert abs(value - best_by_search(inst, "A", day_prices)) < 1e-9
+    searched = best_by_search(inst, "A", day_prices, per_tour)
+    assert abs(value - searched) < 1e-9
     # The schedule is one the rules allow, and earns that much.
     verdict = check(scenario, as_plan(scenario, inst, list(schedule.legs)))
     assert verdict.valid, verdict.violations
@@ -137,7 +142,30 @@ def test_a_units_best_schedule_matches_exhaustive_search(
         day_prices[max(x.start + h, lo) : min(x.end, hi)].sum()
         for x in schedule.legs
     )
-    assert abs(earned - value) < 1e-9
+    assert abs(earned - per_tour * len(schedule.legs) - value) < 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenario=one_unit_scenarios())
+def test_fewest_deployments_at_the_optimum_match_exhaustive_search(
+    scenario: Scenario,
+) -> None:
+    # With one unit the relaxation is exact, for the gap days and for
+    # the deployments at the fewest gap days alike. A price per tour
+    # far under a day, 0.001, takes the fewest tours among the
+    # schedules that count the most days.
+    inst = Instance.from_scenario(scenario)
+    req = inst.requirements["R"]
+    earn = np.zeros(HORIZON)
+    earn[req.start : req.end] = 1.0
+    most = best_by_search(inst, "A", earn)
+    fewest = round((most - best_by_search(inst, "A", earn, 0.001)) / 0.001)
+    optimum = (req.end - req.start) - most
+    # Under a day's gap shared among every tour the unit could make.
+    found = schedule_bound(inst, [], seconds=30, per_deployment=0.05)
+    assert found is not None and found.converged
+    assert abs(found.bound - optimum) < 1e-3
+    assert found.fewest_deployments(optimum) == fewest
 
 
 def test_one_unit_owing_dwell_is_bounded_exactly() -> None:
@@ -170,6 +198,10 @@ def test_the_optimizer_reports_the_stronger_bound() -> None:
     assert verdict.valid, verdict.violations
     assert result.bound > cycle_bound(inst) + 1
     assert result.bound <= verdict.measures.primary + 1e-6
+    # The same prices bound the deployments at the optimum: every level
+    # is proved.
+    assert result.status == "optimal"
+    assert result.objective == verdict.measures
 
 
 def test_combined_schedules_give_a_valid_plan_no_worse_than_the_start() -> (
@@ -180,7 +212,7 @@ def test_combined_schedules_give_a_valid_plan_no_worse_than_the_start() -> (
     start = greedy_legs(scenario, inst)
     found = schedule_bound(inst, start, seconds=5)
     assert found is not None
-    legs, _ = combine_schedules(found, Settings(threads=1), 10, None)
+    legs, _ = combine_schedules(found, 10, None)
     assert legs is not None
     verdict = check(scenario, as_plan(scenario, inst, legs))
     assert verdict.valid, verdict.violations
@@ -191,14 +223,31 @@ def test_combined_schedules_give_a_valid_plan_no_worse_than_the_start() -> (
 @given(scenario=scenarios())
 def test_no_valid_plan_is_below_the_schedule_bound(scenario: Scenario) -> None:
     inst = Instance.from_scenario(scenario)
-    found = schedule_bound(inst, greedy_legs(scenario, inst), seconds=5)
+    found = schedule_bound(
+        inst, greedy_legs(scenario, inst), seconds=5, per_deployment=0.02
+    )
     if found is None:
         return
-    assert_no_plan_below(scenario, found.bound)
-    legs_found, _ = combine_schedules(found, Settings(threads=1), 2, None)
+    plans = [
+        solve(scenario, method=method, time_limit=3, threads=1).plan
+        for method in ("greedy", "cpsat")
+    ]
+    for plan in plans:
+        verdict = check(scenario, plan)
+        assert verdict.valid, verdict.violations
+    legs_found, _ = combine_schedules(found, 2, None)
     if legs_found is not None:
-        plan = [*legs_found, *inst.fixed]
-        verdict = check(scenario, as_plan(scenario, inst, plan))
+        plan = as_plan(scenario, inst, [*legs_found, *inst.fixed])
+        verdict = check(scenario, plan)
         # Site capacity is the caller's to check; every other rule holds.
         rules = {v.rule for v in verdict.violations}
         assert rules <= {"H6"}, verdict.violations
+        plans.append(plan)
+    for plan in plans:
+        measures = check(scenario, plan).measures
+        assert found.bound <= measures.primary + 1e-6
+        # No plan has fewer deployments than the bound allows at its
+        # gap days.
+        assert measures.deployments >= found.fewest_deployments(
+            measures.primary
+        )

@@ -17,30 +17,40 @@ because a plan's coverage, day by day, is at most its units' counted
 days and at most ``count``. Every price gives a bound (a Lagrangian
 bound); the best one is the linear relaxation's, found by column
 generation: a master linear program over the schedules found so far
-(OR-Tools' GLOP) gives prices, and a dynamic program over each unit's
-tours (every start day, length and requirement, with transit, dwell,
-handover, availability, blackouts and fixed deployments) finds the
-schedule that earns most at them.
+(HiGHS's interior point method) gives prices, and a dynamic program over
+each unit's tours (every start day, length and requirement, with
+transit, dwell, handover, availability, blackouts and fixed deployments)
+finds the schedule that earns most at them.
+
+The same prices, less a small amount per deployment, bound the
+deployments too: no plan at the optimum has fewer than the bound on
+``primary + per_deployment * deployments``, less the optimum, allows.
 
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import highspy
 import numpy as np
-from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
-from ortools.sat.python import cp_model
 
 from ...model import Instance
 from ...model.instance import Leg, UnitData
-from .engine import Settings, run_cpsat
 
 _NONE = -np.inf
+# HiGHS's bare solver: the ``Highs`` wrapper prints a banner to standard
+# output when it is made, before any option can silence it, and that
+# would break into the command line's output.
+_Highs = getattr(highspy, "_Highs", highspy.Highs)
+# Branch-and-bound nodes of the schedule combination per second of
+# CP-SAT work, when a solve is capped in work.
+_NODES_PER_WORK = 200
 # Weights of the best prices so far in the next prices (Wentges).
-_MIXES = (0.3, 0.6, 0.8, 0.9, 0.97)
+_MIXES = (0.6, 0.9)
 
 
 @dataclass
@@ -94,12 +104,22 @@ class ScheduleBound:
     when it is the linear relaxation's own (no better price exists)."""
 
     bound: float
+    weighted: float
+    per_deployment: float
     iterations: int
     seconds: float
     converged: bool
     schedules: tuple[_Schedule, ...]
-    _prices: dict[tuple[str, ...], np.ndarray] = field(repr=False)
-    _pricing: _Pricing = field(repr=False)
+    _progress: _Progress = field(repr=False)
+
+    def fewest_deployments(self, primary: float) -> int:
+        """The fewest deployments (not fixed ones) of any plan whose
+        ``primary`` is ``primary``, by ``weighted``: 0 without a price
+        per deployment."""
+        if not self.per_deployment:
+            return 0
+        least = (self.weighted - primary) / self.per_deployment
+        return max(0, math.ceil(least - 1e-6))
 
 
 class _Pricing:
@@ -296,14 +316,15 @@ class _Pricing:
         block: _Block,
         prefix: dict[tuple[str, str], np.ndarray],
         later: np.ndarray | None,
+        per_deployment: float = 0.0,
     ) -> list[tuple[str, np.ndarray]]:
         """Per option, over (start day of ``block``, length): what the
-        tour earns, plus ``later`` on the day the unit is free again;
-        -inf where the tour is not allowed."""
+        tour earns, less ``per_deployment``, plus ``later`` on the day
+        the unit is free again; -inf where the tour is not allowed."""
         out = []
         for r_id, ok, a, b in block.options:
             p = prefix[(unit.unit.capability, r_id)]
-            val = p[b] - p[a]
+            val = p[b] - p[a] - per_deployment
             if later is not None:
                 val += later[block.land]
             val[~ok] = _NONE
@@ -316,10 +337,14 @@ class _Pricing:
         return min(free, self.last)
 
     def _backward(
-        self, unit: _Unit, prefix: dict[tuple[str, str], np.ndarray]
+        self,
+        unit: _Unit,
+        prefix: dict[tuple[str, str], np.ndarray],
+        per_deployment: float,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``V[x]``: the most the unit earns from tours starting on or
-        after day ``x`` (fixed ones from then on included); and per day
+        after day ``x`` (fixed ones from then on included, and
+        ``per_deployment`` off each other tour); and per day
         the tour to start there (option index and length index, -1 for
         none)."""
         n = self.d1 - self.d0
@@ -349,7 +374,9 @@ class _Pricing:
             best_r = np.full(len(block.s), -1)
             best_k = np.full(len(block.s), -1)
             rows = np.arange(len(block.s))
-            for r_id, val in self._values(unit, block, prefix, V):
+            for r_id, val in self._values(
+                unit, block, prefix, V, per_deployment
+            ):
                 k = val.argmax(axis=1)
                 v = val[rows, k]
                 better = v > best
@@ -370,12 +397,16 @@ class _Pricing:
         return V, take_r, take_k
 
     def best_schedule(
-        self, unit_id: str, prefix: dict[tuple[str, str], np.ndarray]
+        self,
+        unit_id: str,
+        prefix: dict[tuple[str, str], np.ndarray],
+        per_deployment: float = 0.0,
     ) -> tuple[float, _Schedule]:
-        """The most the unit can earn at these prices, and a schedule
-        that does."""
+        """The most the unit can earn at these prices, less
+        ``per_deployment`` per deployment (not fixed ones), and a
+        schedule that does."""
         unit = self.units[unit_id]
-        V, take_r, take_k = self._backward(unit, prefix)
+        V, take_r, take_k = self._backward(unit, prefix, per_deployment)
         fixed_at = unit.fixed_at
         legs: list[Leg] = []
         x = self.d0
@@ -395,9 +426,13 @@ class _Pricing:
 
 
 def _lagrangian(
-    pricing: _Pricing, prices: dict[tuple[str, ...], np.ndarray], asked: float
+    pricing: _Pricing,
+    prices: dict[tuple[str, ...], np.ndarray],
+    asked: float,
+    per_deployment: float = 0.0,
 ) -> tuple[float, list[_Schedule]]:
-    """The bound at ``prices`` and each unit's best schedule at them."""
+    """The bound at ``prices`` (on ``primary + per_deployment *
+    deployments``) and each unit's best schedule at them."""
     prefix = pricing.earnings_prefix(prices)
     value = 0.0
     for need in pricing.needs:
@@ -406,7 +441,7 @@ def _lagrangian(
         )
     schedules = []
     for u in pricing.units:
-        earns, sched = pricing.best_schedule(u, prefix)
+        earns, sched = pricing.best_schedule(u, prefix, per_deployment)
         value += earns
         schedules.append(sched)
     return asked - value, schedules
@@ -443,210 +478,347 @@ def _coverage(
     return out
 
 
+class _Master:
+    """The restricted master: the best mix, one schedule per unit, of
+    the schedules found so far. Rebuilt and solved by HiGHS's interior
+    point method each round: its prices lie inside the optimal face, not
+    at a vertex, and the bound converges in far fewer rounds on them
+    (vertex prices swing from round to round on this degenerate master).
+    Days on which no schedule's count changes are one segment: every
+    schedule counts the same on all of them, so the master over segments
+    has the same optimum with far fewer rows, and each segment's price is
+    spread evenly over its days."""
+
+    def __init__(self, pricing: _Pricing, per_deployment: float) -> None:
+        self.pricing = pricing
+        self.columns: list[_Schedule] = []
+        self._known: set[_Schedule] = set()
+        self._cost: list[float] = []
+        self._units = {u: i for i, u in enumerate(pricing.units)}
+        self.per_deployment = per_deployment
+        self.asked = sum(
+            n.weight * n.count * (n.hi - n.lo) for n in pricing.needs
+        )
+        # Per need, where the schedules' counts change: (column, day,
+        # +1 or -1).
+        self._changes: dict[tuple[str, ...], list[tuple[int, int, int]]] = {
+            need.key: [] for need in pricing.needs
+        }
+
+    def add(self, sched: _Schedule) -> bool:
+        if sched in self._known:
+            return False
+        self._known.add(sched)
+        j = len(self.columns)
+        self.columns.append(sched)
+        free = sum(1 for leg in sched.legs if not leg.fixed)
+        self._cost.append(self.per_deployment * free)
+        for key, pieces in _coverage(self.pricing, sched).items():
+            for a, b in pieces:
+                self._changes[key] += [(j, a, 1), (j, b, -1)]
+        return True
+
+    def _build(
+        self,
+    ) -> tuple[highspy.HighsLp, dict[tuple[str, ...], tuple[int, np.ndarray]]]:
+        """The master as HiGHS reads it, and per need its first row and
+        its segments' edges."""
+        n_sched = len(self.columns)
+        # The schedules' columns come first, then per need segment its
+        # covered days z_k (up to ``count``, earning ``weight`` per day)
+        # and their slack. Segment k's row reads z_k + slack_k = (the
+        # schedules' units counting on it), less segment k-1's: a
+        # schedule has a coefficient only where its count changes.
+        col_parts = [np.arange(n_sched)]
+        row_parts = [
+            np.array([self._units[s.unit] for s in self.columns], dtype=int)
+        ]
+        val_parts = [np.ones(n_sched)]
+        cost = [np.array(self._cost)]
+        upper = [np.full(n_sched, np.inf)]
+        n_rows, n_cols = len(self._units), n_sched
+        segments: dict[tuple[str, ...], tuple[int, np.ndarray]] = {}
+        for need in self.pricing.needs:
+            change = np.array(self._changes[need.key], dtype=np.int64)
+            change = change.reshape(-1, 3)
+            edges = np.unique(
+                np.concatenate((change[:, 1], [need.lo, need.hi]))
+            )
+            days = np.diff(edges)
+            k = len(days)
+            segments[need.key] = (n_rows, edges)
+            at = np.searchsorted(edges, change[:, 1])
+            inside = at < k
+            col_parts.append(change[inside, 0])
+            row_parts.append(n_rows + at[inside])
+            val_parts.append(-change[inside, 2].astype(float))
+            for kind in range(2):
+                cols = n_cols + kind * k + np.arange(k)
+                col_parts += [cols, cols[:-1]]
+                row_parts += [n_rows + np.arange(k), n_rows + np.arange(1, k)]
+                val_parts += [np.ones(k), -np.ones(k - 1)]
+            cost += [-need.weight * days.astype(float), np.zeros(k)]
+            upper += [np.full(k, float(need.count)), np.full(k, np.inf)]
+            n_rows += k
+            n_cols += 2 * k
+        cols = np.concatenate(col_parts)
+        rows = np.concatenate(row_parts)
+        vals = np.concatenate(val_parts)
+        # One entry per (column, row): a schedule that ends a tour on
+        # the day it starts the next changes its count there by 0.
+        order = np.lexsort((rows, cols))
+        cols, rows, vals = cols[order], rows[order], vals[order]
+        first = np.ones(len(cols), dtype=bool)
+        first[1:] = (cols[1:] != cols[:-1]) | (rows[1:] != rows[:-1])
+        at = np.flatnonzero(first)
+        vals = np.add.reduceat(vals, at) if len(at) else vals
+        cols, rows = cols[at], rows[at]
+        keep = vals != 0
+        cols, rows, vals = cols[keep], rows[keep], vals[keep]
+        one = np.zeros(n_rows)
+        one[: len(self._units)] = 1.0
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_cols, n_rows
+        lp.col_cost_ = np.concatenate(cost)
+        lp.col_lower_ = np.zeros(n_cols)
+        lp.col_upper_ = np.minimum(np.concatenate(upper), highspy.kHighsInf)
+        lp.row_lower_, lp.row_upper_ = one, one.copy()
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.searchsorted(
+            cols, np.arange(n_cols + 1)
+        ).astype(np.int32)
+        lp.a_matrix_.index_ = rows.astype(np.int32)
+        lp.a_matrix_.value_ = vals
+        return lp, segments
+
+    def relaxation(
+        self,
+    ) -> tuple[float, dict[tuple[str, ...], np.ndarray]] | None:
+        """The master's optimum, as a bound would read it (what it
+        leaves uncovered, plus the price per deployment), and the prices
+        per need day; None if HiGHS finds no optimum."""
+        lp, segments = self._build()
+        highs = _solver(("solver", "ipm"), ("run_crossover", "off"))
+        highs.passModel(lp)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        # HiGHS minimizes; the master maximizes what is covered.
+        dual = -np.asarray(highs.getSolution().row_dual)
+        prices = {}
+        for need in self.pricing.needs:
+            r0, edges = segments[need.key]
+            days = np.diff(edges)
+            nu = np.append(dual[r0 : r0 + len(days)], 0.0)
+            per_day = np.maximum(0.0, nu[:-1] - nu[1:]) / days
+            prices[need.key] = np.repeat(per_day, days)
+        return self.asked + highs.getInfo().objective_function_value, prices
+
+    def best_mix(
+        self, seconds: float, nodes: int | None
+    ) -> tuple[list[_Schedule] | None, dict[str, Any]]:
+        """One schedule per unit, covering the most (less the price per
+        deployment), by HiGHS's branch and bound within ``seconds`` and,
+        if given, ``nodes``: the schedules the bound found, and its
+        relaxation is tight on them, so it often proves the best mix at
+        its first node. Returns the schedules (None if none was found)
+        and the search's details."""
+        began = time.perf_counter()
+        lp, _ = self._build()
+        n_sched = len(self.columns)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_sched + [
+            highspy.HighsVarType.kContinuous
+        ] * (lp.num_col_ - n_sched)
+        options: list[tuple[str, Any]] = [("time_limit", max(0.01, seconds))]
+        if nodes is not None:
+            options.append(("mip_max_nodes", max(1, nodes)))
+        highs = _solver(*options)
+        highs.passModel(lp)
+        highs.run()
+        status = highs.getModelStatus()
+        info = highs.getInfo()
+        details: dict[str, Any] = {
+            "phase": "schedule combination",
+            "work": int(info.mip_node_count) / _NODES_PER_WORK,
+            "status": "OPTIMAL"
+            if status == highspy.HighsModelStatus.kOptimal
+            else "FEASIBLE"
+            if info.primal_solution_status == highspy.kSolutionStatusFeasible
+            else "UNKNOWN",
+            "seconds": round(time.perf_counter() - began, 3),
+            "nodes": int(info.mip_node_count),
+        }
+        if details["status"] == "UNKNOWN":
+            return None, details
+        details["objective"] = round(
+            self.asked + info.objective_function_value, 6
+        )
+        taken = np.asarray(highs.getSolution().col_value)[:n_sched] > 0.5
+        return [
+            s for s, x in zip(self.columns, taken, strict=True) if x
+        ], details
+
+
+def _solver(*options: tuple[str, Any]) -> Any:
+    """A silent, single-threaded and so reproducible HiGHS."""
+    highs = _Highs()
+    for option, value in (
+        ("output_flag", False),
+        ("threads", 1),
+        ("random_seed", 0),
+        *options,
+    ):
+        highs.setOptionValue(option, value)
+    return highs
+
+
+@dataclass
+class _Progress:
+    """Column generation so far, to go on from."""
+
+    pricing: _Pricing
+    master: _Master
+    weighted: float = -np.inf
+    bound: float = -np.inf
+    weighted_prices: dict[tuple[str, ...], np.ndarray] = field(
+        default_factory=dict
+    )
+    bound_prices: dict[tuple[str, ...], np.ndarray] = field(
+        default_factory=dict
+    )
+    iterations: int = 0
+    seconds: float = 0.0
+
+
 def schedule_bound(
     inst: Instance,
     start: list[Leg],
     seconds: float,
     rounds: int | None = None,
     target: float = np.inf,
+    per_deployment: float = 0.0,
+    deployments_target: float = np.inf,
     tolerance: float = 1e-4,
     most_cells: int | None = None,
+    resume: ScheduleBound | None = None,
 ) -> ScheduleBound | None:
     """The bound by column generation, started from plan ``start``'s
-    schedules, within about ``seconds``. None when the group has nothing
-    to bound, or when a round would look at more than ``most_cells``
-    cells."""
+    schedules, within about ``seconds``. With ``per_deployment``, the
+    column generation bounds ``primary + per_deployment * deployments``
+    (``ScheduleBound.weighted``), which bounds the deployments of plans
+    at the optimum; ``bound`` is then the bound on ``primary`` at the
+    same prices. Stops early once ``bound`` reaches ``target`` and
+    ``weighted`` ``deployments_target``. With ``resume``, goes on from
+    an earlier run on the same group (with its ``per_deployment``).
+    None when the group has nothing to bound, or when a round would look
+    at more than ``most_cells`` cells."""
     began = time.perf_counter()
-    pricing = _Pricing(inst)
-    if not pricing.needs or not pricing.units:
-        return None
-    if most_cells is not None and pricing.cells > most_cells:
-        return None
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    # Without presolve GLOP starts each solve from the last basis;
-    # steepest edge takes fewer pivots on these degenerate masters.
-    lp.SetSolverSpecificParametersAsString(
-        "use_preprocessing: false feasibility_rule: STEEPEST_EDGE "
-        "optimization_rule: STEEPEST_EDGE"
-    )
-    objective = lp.Objective()
-    objective.SetMaximization()
-    # Day t of a need: z_t + slack_t = (the schedules' units counting on
-    # t), z_t up to ``count`` earning ``weight``. Each row below is day
-    # t's equation less day t-1's, so a schedule has a coefficient only
-    # where its count changes (a few per tour, not one per day), which
-    # makes the master far sparser; prices come back as differences.
-    rows: dict[tuple[str, ...], list[pywraplp.Constraint]] = {}
-    lows: dict[tuple[str, ...], int] = {}
-    asked = 0.0
-    for need in pricing.needs:
-        days = need.hi - need.lo
-        mine = [lp.Constraint(0.0, 0.0) for _ in range(days)]
-        for i in range(days):
-            z = lp.NumVar(0.0, float(need.count), "")
-            slack = lp.NumVar(0.0, lp.infinity(), "")
-            objective.SetCoefficient(z, need.weight)
-            for var in (z, slack):
-                mine[i].SetCoefficient(var, 1.0)
-                if i + 1 < days:
-                    mine[i + 1].SetCoefficient(var, -1.0)
-        rows[need.key] = mine
-        lows[need.key] = need.lo
-        asked += need.weight * need.count * days
-    convex = {u: lp.Constraint(1.0, 1.0) for u in pricing.units}
-
-    columns: list[_Schedule] = []
-
-    def add(sched: _Schedule) -> None:
-        columns.append(sched)
-        theta = lp.NumVar(0.0, lp.infinity(), "")
-        convex[sched.unit].SetCoefficient(theta, 1.0)
-        for key, spans in _coverage(pricing, sched).items():
-            change: dict[int, int] = {}
-            for a, b in spans:
-                change[a] = change.get(a, 0) + 1
-                change[b] = change.get(b, 0) - 1
-            need_rows = rows[key]
-            for day, k in change.items():
-                i = day - lows[key]
-                if k and i < len(need_rows):
-                    need_rows[i].SetCoefficient(theta, -float(k))
-
+    if resume is not None:
+        state = resume._progress
+    else:
+        pricing = _Pricing(inst)
+        if not pricing.needs or not pricing.units:
+            return None
+        if most_cells is not None and pricing.cells > most_cells:
+            return None
+        state = _Progress(pricing, _Master(pricing, per_deployment))
+    pricing, master = state.pricing, state.master
+    per_deployment = master.per_deployment
     by_unit: dict[str, list[Leg]] = {u: [] for u in pricing.units}
     for leg in start:
         if leg.unit in by_unit:
             by_unit[leg.unit].append(leg)
     for u, legs in by_unit.items():
-        add(_Schedule(u, tuple(sorted(legs, key=lambda x: x.start))))
+        master.add(_Schedule(u, tuple(sorted(legs, key=lambda x: x.start))))
 
-    best_bound = -np.inf
-    best_prices: dict[tuple[str, ...], np.ndarray] = {}
+    asked = master.asked
     iterations = 0
     converged = False
     while True:
         iterations += 1
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        solved = master.relaxation()
+        if solved is None:
             break
-        master = asked - objective.Value()
-        duals = {}
-        for key, rs in rows.items():
-            nu = np.array([r.dual_value() for r in rs] + [0.0])
-            duals[key] = np.maximum(0.0, nu[:-1] - nu[1:])
+        relaxed, prices = solved
         # Prices between the best so far and the master's (Wentges'
-        # smoothing): the master's own prices swing from one iteration
-        # to the next, and the bound converges far slower on them. A
-        # unit's dynamic program costs little beside the master, so
-        # several mixes are priced per round.
-        tries = [duals]
-        if best_prices:
+        # smoothing): a unit's dynamic program costs little beside the
+        # master, so several mixes are priced per round.
+        tries = [prices]
+        if state.weighted_prices:
             tries += [
-                {k: mix * best_prices[k] + (1 - mix) * duals[k] for k in duals}
+                {
+                    k: mix * state.weighted_prices[k] + (1 - mix) * prices[k]
+                    for k in prices
+                }
                 for mix in _MIXES
             ]
-        found: list[_Schedule] = []
-        master_prefix = pricing.earnings_prefix(duals)
+        new = 0
         for at in tries:
-            bound, schedules = _lagrangian(pricing, at, asked)
-            if bound > best_bound:
-                best_bound, best_prices = bound, at
-            found.extend(
-                sched
-                for sched in schedules
-                if _earns(pricing, master_prefix, sched)
-                > convex[sched.unit].dual_value() + 1e-7
-                and sched not in found
-            )
-        if master - best_bound <= tolerance or best_bound >= target:
-            converged = master - best_bound <= tolerance
-            break
-        if not found:
+            value, schedules = _lagrangian(pricing, at, asked, per_deployment)
+            if value > state.weighted:
+                state.weighted, state.weighted_prices = value, at
+                if per_deployment:
+                    value = _lagrangian(pricing, at, asked, 0.0)[0]
+                if value > state.bound:
+                    state.bound, state.bound_prices = value, at
+            new += sum(master.add(sched) for sched in schedules)
+        if relaxed - state.weighted <= tolerance or not new:
             converged = True
+            break
+        if state.bound >= target and (
+            not per_deployment or state.weighted >= deployments_target
+        ):
             break
         if time.perf_counter() - began > seconds or (
             rounds is not None and iterations >= rounds
         ):
             break
-        for sched in found:
-            add(sched)
+    state.iterations += iterations
+    state.seconds += time.perf_counter() - began
     return ScheduleBound(
         # A hair under: the sums above are in floating point.
-        bound=max(0.0, best_bound - 1e-6),
-        iterations=iterations,
-        seconds=time.perf_counter() - began,
+        bound=max(0.0, state.bound - 1e-6),
+        weighted=state.weighted - 1e-6,
+        per_deployment=per_deployment,
+        iterations=state.iterations,
+        seconds=state.seconds,
         converged=converged,
-        schedules=tuple(columns),
-        _prices=best_prices,
-        _pricing=pricing,
+        schedules=tuple(master.columns),
+        _progress=state,
     )
 
 
 def combine_schedules(
     found: ScheduleBound,
-    settings: Settings,
     wall: float,
     work: float | None,
     below: float = np.inf,
 ) -> tuple[list[Leg] | None, dict[str, Any]]:
     """The best plan that gives each unit one of the schedules column
-    generation found (its schedule in the start plan among them), by
-    CP-SAT: the linear relaxation's schedules often combine into a plan
-    the search over tours does not reach. Site capacity is left to the
-    caller's check. With ``below``, only schedules that could be in a
-    plan of ``primary`` below it are tried. Returns the plan's
-    deployments (not fixed ones), or None when no plan was found, and
-    the search's details."""
-    pricing = found._pricing
-    prefix = pricing.earnings_prefix(found._prices)
+    generation found (its schedule in the start plan among them): the
+    linear relaxation's schedules often combine into a plan the search
+    over tours does not reach. Site capacity is left to the caller's
+    check. With ``below``, only schedules that could be in a plan of
+    ``primary`` below it are tried. With ``work``, the search is capped
+    in branch-and-bound nodes too, so that capped solves stay
+    reproducible. Returns the plan's deployments (not fixed ones), or
+    None when no plan was found, and the search's details."""
+    pricing = found._progress.pricing
+    prefix = pricing.earnings_prefix(found._progress.bound_prices)
     most = {u: pricing.best_schedule(u, prefix)[0] for u in pricing.units}
-    model = cp_model.CpModel()
-    picks: dict[str, list[tuple[cp_model.IntVar, tuple[Leg, ...]]]] = {}
-    for sched in dict.fromkeys(found.schedules):
+    master = _Master(pricing, found.per_deployment)
+    for sched in found.schedules:
         # A plan with this schedule is at least the bound plus what the
         # schedule earns less than the unit's best at the bound's
         # prices: schedules that cannot be in a plan below ``below``
-        # are left out (but each unit's first, the hint).
+        # are left out (but each unit's first, from the start plan).
         loss = most[sched.unit] - _earns(pricing, prefix, sched)
-        if sched.unit in picks and found.bound + loss >= below - 1e-9:
-            continue
-        picks.setdefault(sched.unit, []).append(
-            (model.new_bool_var(""), sched.legs)
-        )
-    covering: dict[tuple[tuple[str, ...], int], list[cp_model.IntVar]] = {}
-    # Each unit's first schedule is its schedule in the start plan: the
-    # hint, with what it covers.
-    hinted: dict[tuple[tuple[str, ...], int], int] = {}
-    for unit, options in picks.items():
-        model.add_exactly_one(v for v, _ in options)
-        for i, (v, legs) in enumerate(options):
-            model.add_hint(v, i == 0)
-            spans = _coverage(pricing, _Schedule(unit, legs))
-            for key, pieces in spans.items():
-                for a, b in pieces:
-                    for t in range(a, b):
-                        covering.setdefault((key, t), []).append(v)
-                        if i == 0:
-                            hinted[(key, t)] = hinted.get((key, t), 0) + 1
-    earned = []
-    for need in pricing.needs:
-        for t in range(need.lo, need.hi):
-            units = covering.get((need.key, t))
-            if not units:
-                continue
-            z = model.new_int_var(0, need.count, "")
-            model.add(z <= sum(units))
-            model.add_hint(z, min(need.count, hinted.get((need.key, t), 0)))
-            earned.append(need.weight * z)
-    model.maximize(sum(earned))
-    solver, _, _, _, info = run_cpsat(model, settings, wall, work, None)
-    info["phase"] = "schedule combination"
-    if solver is None:
+        first = all(s.unit != sched.unit for s in master.columns)
+        if first or found.bound + loss < below - 1e-9:
+            master.add(sched)
+    nodes = None if work is None else int(work * _NODES_PER_WORK)
+    chosen, info = master.best_mix(wall, nodes)
+    if chosen is None:
         return None, info
-    plan = [
-        leg
-        for options in picks.values()
-        for v, chosen in options
-        if solver.boolean_value(v)
-        for leg in chosen
-        if not leg.fixed
-    ]
+    plan = [leg for sched in chosen for leg in sched.legs if not leg.fixed]
     return plan, info

@@ -46,7 +46,7 @@ from .layout import build_layout
 from .lns import improve
 from .model import RotaModel, evaluate
 from .pool_bound import cycle_excess
-from .schedule_bound import combine_schedules, schedule_bound
+from .schedule_bound import ScheduleBound, combine_schedules, schedule_bound
 from .site_bound import capacity_excess
 
 # Share of the time a first pass over the gap may take, keeping the rest
@@ -211,6 +211,9 @@ class _GroupSearch:
                 + _excess(rm.inst, self.floor, rm.capacity_sites),
             )
         self.phases: list[dict[str, Any]] = []
+        # The schedule bound, when it ran: it also bounds the deployments
+        # of plans at the optimum (``ScheduleBound.fewest_deployments``).
+        self.schedules: ScheduleBound | None = None
         if rm.slot_count == 0:
             # Nothing to decide (an exercise no unit can reach, say):
             # the one plan is optimal and its gap is the bound.
@@ -334,53 +337,73 @@ class _GroupSearch:
     ) -> float:
         """Raise the bound with whole unit schedules
         (``schedule_bound``) where the cheaper bounds leave a gap to the
-        best plan and the group is small enough. Returns the seconds
-        spent."""
-        incumbent = _measure(self.rm, self.best)[0]
-        if self.bound >= incumbent - 1e-9:
+        best plan and the group is small enough, and combine the
+        schedules found into a plan. Returns the seconds spent."""
+        if self.bound >= _measure(self.rm, self.best)[0] - 1e-9:
             return 0.0
         began = time.perf_counter()
-        rounds = (
-            None
-            if work is None
-            else max(1, int(work * _SCHEDULE_SHARE * _ROUNDS_PER_WORK))
-        )
-        found = schedule_bound(
-            self.rm.inst,
-            self.best,
-            seconds=wall * _SCHEDULE_SHARE,
-            rounds=rounds,
-            target=incumbent,
-            most_cells=_PRICING_CELLS,
-        )
-        if found is None:
-            return time.perf_counter() - began
-        self.bound = max(self.bound, found.bound)
-        report(None, self.bound)
-        self.phases.append(
-            {
-                "phase": "schedule bound",
-                "seconds": round(time.perf_counter() - began, 3),
-                "bound": round(found.bound, 6),
-                "rounds": found.iterations,
-                "converged": found.converged,
-            }
-        )
-        if self.bound < incumbent - 1e-9:
+        # ``primary`` moves in steps of ``step``: a bound above the best
+        # plan's less a step proves it. A price per deployment under a
+        # step shared among the plan's deployments keeps a plan one step
+        # worse but with fewer deployments from undercutting it, so the
+        # same prices bound the last level too.
+        step = 1.0 / self.rm.objective.primary_scale.factor
+        per_deployment = step / (2 * (_free(self.best) + 1))
+        budget = _SCHEDULE_SHARE + _COMBINE_SHARE
+        found = None
+        for share in (_SCHEDULE_SHARE, budget):
+            # The second pass goes on from the first with what is left
+            # of both shares, aimed at the plan the schedules combined
+            # into.
+            incumbent = _measure(self.rm, self.best)[0]
+            done = 0 if found is None else found.iterations
+            found = schedule_bound(
+                self.rm.inst,
+                self.best,
+                seconds=wall * share - (time.perf_counter() - began),
+                rounds=None
+                if work is None
+                else max(1, int(work * share * _ROUNDS_PER_WORK) - done),
+                target=incumbent - step + 1e-5,
+                per_deployment=per_deployment,
+                deployments_target=incumbent
+                + per_deployment * (_free(self.best) - 1)
+                + 1e-5,
+                most_cells=_PRICING_CELLS,
+                resume=found,
+            )
+            if found is None:
+                break
+            self.schedules = found
+            self.bound = max(self.bound, found.bound)
+            report(None, self.bound)
+            self.phases.append(
+                {
+                    "phase": "schedule bound",
+                    "seconds": round(found.seconds, 3),
+                    "work": (found.iterations - done) / _ROUNDS_PER_WORK,
+                    "bound": round(found.bound, 6),
+                    "fewest_deployments": found.fewest_deployments(incumbent),
+                    "rounds": found.iterations,
+                    "converged": found.converged,
+                }
+            )
+            if self.bound >= incumbent - 1e-9 or share == budget:
+                break
             legs, info = combine_schedules(
                 found,
-                settings,
                 wall * _COMBINE_SHARE,
                 None if work is None else work * _COMBINE_SHARE,
                 below=incumbent,
             )
             self.phases.append(info)
-            if info.get("interrupted"):
-                self.stalled = True
-                raise _Interrupted
             if legs is not None:
                 self._take_checked(legs)
                 report(_measure(self.rm, self.best)[0], None)
+            if found.converged or (
+                _measure(self.rm, self.best)[0] >= incumbent - 1e-9
+            ):
+                break
         return time.perf_counter() - began
 
     def _in_model(self, legs: list[Leg]) -> list[Leg] | None:
@@ -442,6 +465,15 @@ class _GroupSearch:
         hint = self.best
         if level == DEPLOYMENTS:
             target = obj.deployments
+            if self.schedules is not None and obj.changes is None:
+                # Plans at the optimum have at least this many.
+                fewest = self.schedules.fewest_deployments(
+                    _measure(rm, self.best)[0]
+                )
+                rm.model.add(obj.deployments >= fewest)
+                self.phases.append(
+                    {"phase": "deployments bound", "deployments": fewest}
+                )
             if obj.changes is not None:
                 target = obj.changes * (rm.slot_count + 1) + obj.deployments
                 # Hint the published plan when it is still as good.
@@ -956,6 +988,11 @@ def _measure(rm: RotaModel, legs: list[Leg]) -> tuple[float, float, int, int]:
         evaluate(obj.deployments, values),
         changes,
     )
+
+
+def _free(legs: list[Leg]) -> int:
+    """How many of ``legs`` are deployments, not fixed ones."""
+    return sum(1 for leg in legs if not leg.fixed)
 
 
 def _is_constant(expr: cp_model.LinearExprT) -> bool:
