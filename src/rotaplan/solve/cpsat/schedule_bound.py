@@ -602,6 +602,12 @@ class _Master:
         highs.passModel(lp)
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # Where the interior point stops short of its tolerances,
+            # the simplex's vertex prices still make a bound.
+            highs = _solver(("solver", "simplex"))
+            highs.passModel(lp)
+            highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         # HiGHS minimizes; the master maximizes what is covered.
         dual = -np.asarray(highs.getSolution().row_dual)
@@ -710,8 +716,8 @@ def schedule_bound(
     same prices. Stops early once ``bound`` reaches ``target`` and
     ``weighted`` ``deployments_target``. With ``resume``, goes on from
     an earlier run on the same group (with its ``per_deployment``).
-    None when the group has nothing to bound, or when a round would look
-    at more than ``most_cells`` cells."""
+    None when the group has nothing to bound, when a round would look at
+    more than ``most_cells`` cells, or when no master could be solved."""
     began = time.perf_counter()
     if resume is not None:
         state = resume._progress
@@ -775,6 +781,8 @@ def schedule_bound(
             break
     state.iterations += iterations
     state.seconds += time.perf_counter() - began
+    if not state.bound_prices:
+        return None  # HiGHS solved no master: no prices, no bound.
     return ScheduleBound(
         # A hair under: the sums above are in floating point.
         bound=max(0.0, state.bound - 1e-6),
