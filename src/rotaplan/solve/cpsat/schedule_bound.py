@@ -100,8 +100,10 @@ class _Schedule:
 
 @dataclass(frozen=True)
 class ScheduleBound:
-    """The bound on ``primary``, and how it was reached: ``converged``
-    when it is the linear relaxation's own (no better price exists)."""
+    """The bound on ``primary``; ``weighted``, the bound on ``primary +
+    per_deployment * deployments``; and how they were reached:
+    ``converged`` when ``weighted`` is the linear relaxation's own (no
+    better price exists), ``schedules`` the master's columns."""
 
     bound: float
     weighted: float
