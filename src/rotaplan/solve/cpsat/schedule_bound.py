@@ -594,19 +594,27 @@ class _Master:
         return lp, segments
 
     def relaxation(
-        self,
+        self, seconds: float
     ) -> tuple[float, dict[tuple[str, ...], np.ndarray]] | None:
         """The master's optimum, as a bound would read it (what it
         leaves uncovered, plus the price per deployment), and the prices
-        per need day; None if HiGHS finds no optimum."""
+        per need day; None if HiGHS finds no optimum within about
+        ``seconds``."""
+        began = time.perf_counter()
         lp, segments = self._build()
-        highs = _solver(("solver", "ipm"), ("run_crossover", "off"))
+        highs = _solver(
+            ("solver", "ipm"),
+            ("run_crossover", "off"),
+            ("time_limit", max(0.01, seconds)),
+        )
         highs.passModel(lp)
         highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        left = seconds - (time.perf_counter() - began)
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal and left > 0:
             # Where the interior point stops short of its tolerances,
             # the simplex's vertex prices still make a bound.
-            highs = _solver(("solver", "simplex"))
+            highs = _solver(("solver", "simplex"), ("time_limit", left))
             highs.passModel(lp)
             highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -744,7 +752,10 @@ def schedule_bound(
     converged = False
     while True:
         iterations += 1
-        solved = master.relaxation()
+        # The first round gets a second at least, so that a call with
+        # little time left still gives a bound.
+        left = seconds - (time.perf_counter() - began)
+        solved = master.relaxation(left if iterations > 1 else max(left, 1.0))
         if solved is None:
             break
         relaxed, prices = solved
