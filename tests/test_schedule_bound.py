@@ -190,6 +190,23 @@ def test_whole_schedules_see_more_than_rotation_cycles() -> None:
     assert_no_plan_below(scenario, found.bound)
 
 
+def test_a_bound_cut_short_goes_on_to_the_same_bound() -> None:
+    # The solver stops the column generation to combine its schedules,
+    # then goes on from where it stopped.
+    scenario = three_units_one_post()
+    inst = Instance.from_scenario(scenario)
+    start = greedy_legs(scenario, inst)
+    whole = schedule_bound(inst, start, seconds=60, per_deployment=0.02)
+    cut = schedule_bound(inst, start, 60, rounds=1, per_deployment=0.02)
+    assert whole is not None and whole.converged
+    assert cut is not None and not cut.converged
+    resumed = schedule_bound(inst, start, seconds=60, resume=cut)
+    assert resumed is not None and resumed.converged
+    assert resumed.iterations > cut.iterations
+    assert abs(resumed.weighted - whole.weighted) < 1e-3
+    assert resumed.fewest_deployments(380) == whole.fewest_deployments(380)
+
+
 def test_the_optimizer_reports_the_stronger_bound() -> None:
     scenario = three_units_one_post()
     inst = Instance.from_scenario(scenario)
