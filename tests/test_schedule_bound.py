@@ -168,6 +168,32 @@ def test_fewest_deployments_at_the_optimum_match_exhaustive_search(
     assert found.fewest_deployments(optimum) == fewest
 
 
+@settings(max_examples=60, deadline=None)
+@given(scenario=scenarios(), seed=st.integers(0, 2**16))
+def test_units_sharing_a_dynamic_program_get_their_own_best(
+    scenario: Scenario, seed: int
+) -> None:
+    # Units that differ only in their first day share the earliest's
+    # dynamic program; each must still get what its own would give.
+    inst = Instance.from_scenario(scenario)
+    pricing = _Pricing(inst)
+    rng = np.random.default_rng(seed)
+    prices = {
+        need.key: rng.choice([0.0, 0.5, 2.0], size=need.hi - need.lo)
+        for need in pricing.needs
+    }
+    prefix = pricing.earnings_prefix(prices)
+    shared = pricing.best_schedules(prefix, 0.1)
+    for (value, schedule), data in zip(
+        shared, pricing.units.values(), strict=True
+    ):
+        own = pricing._follow(
+            data, data, *pricing._backward(data, prefix, 0.1)
+        )
+        assert abs(value - own[0]) < 1e-9
+        assert schedule.unit == data.unit.id
+
+
 def test_one_unit_owing_dwell_is_bounded_exactly() -> None:
     # 220 of 400 days short in every plan (see the scenario); with one
     # unit the relaxation is exact.

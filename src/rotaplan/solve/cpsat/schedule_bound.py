@@ -77,6 +77,7 @@ class _Unit:
     fixed_at: dict[int, Leg]  # its fixed tours by start day
     startable: np.ndarray  # per day of the domain
     longest: np.ndarray  # per day: longest tour away-allowed from it
+    earliest: int  # the first day it may start a tour
     blocks: list[_Block] | None = None
 
 
@@ -165,6 +166,7 @@ class _Pricing:
         for leg in inst.fixed:
             fixed.setdefault(leg.unit, []).append(leg)
         self.units: dict[str, _Unit] = {}
+        alike: dict[tuple[Any, ...], list[str]] = {}
         for u in inst.units.values():
             options = [
                 r
@@ -174,6 +176,23 @@ class _Pricing:
             if not options:
                 continue
             self.units[u.id] = self._unit(u, options, fixed.get(u.id, []))
+            if u.id not in fixed:
+                key = (
+                    u.capability,
+                    u.policy.model_dump_json(),
+                    tuple(options),
+                    u.available_until,
+                    u.blackouts,
+                )
+                alike.setdefault(key, []).append(u.id)
+        # Units that differ only in the first day they may start share
+        # one dynamic program, that of the earliest: from any day on
+        # which both may start, they may make the same tours.
+        self.shared: dict[str, _Unit] = {}
+        for ids in alike.values():
+            first = min(ids, key=lambda x: self.units[x].earliest)
+            for unit_id in ids:
+                self.shared[unit_id] = self.units[first]
 
     def _unit(
         self, u: UnitData, options: list[str], fixed: list[Leg]
@@ -212,6 +231,7 @@ class _Pricing:
             {leg.start: leg for leg in fixed},
             startable,
             longest,
+            earliest,
         )
 
     # -- rewards ---------------------------------------------------------
@@ -407,11 +427,47 @@ class _Pricing:
         """The most the unit can earn at these prices, less
         ``per_deployment`` per deployment (not fixed ones), and a
         schedule that does."""
-        unit = self.units[unit_id]
-        V, take_r, take_k = self._backward(unit, prefix, per_deployment)
+        return self.best_schedules(prefix, per_deployment, [unit_id])[0]
+
+    def best_schedules(
+        self,
+        prefix: dict[tuple[str, str], np.ndarray],
+        per_deployment: float = 0.0,
+        unit_ids: list[str] | None = None,
+    ) -> list[tuple[float, _Schedule]]:
+        """``best_schedule`` for each of ``unit_ids`` (default: every
+        unit), each shared dynamic program run once."""
+        solved: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        out = []
+        for unit_id in self.units if unit_ids is None else unit_ids:
+            unit = self.units[unit_id]
+            program = self.shared.get(unit_id, unit)
+            if id(program) not in solved:
+                solved[id(program)] = self._backward(
+                    program, prefix, per_deployment
+                )
+            out.append(self._follow(unit, program, *solved[id(program)]))
+        return out
+
+    def _follow(
+        self,
+        unit: _Unit,
+        program: _Unit,
+        V: np.ndarray,
+        take_r: np.ndarray,
+        take_k: np.ndarray,
+    ) -> tuple[float, _Schedule]:
+        """``unit``'s best value and schedule from the dynamic program
+        of ``program`` (itself, or the unit it shares one with): from
+        the unit's first day on, the same."""
+        unit_id = unit.unit.id
         fixed_at = unit.fixed_at
         legs: list[Leg] = []
-        x = self.d0
+        # Fixed tours may come before the first free start.
+        first = self.d0
+        if not fixed_at:
+            first = max(self.d0, min(unit.earliest, self.last))
+        x = first
         while x < self.last:
             i = x - self.d0
             if x in fixed_at:
@@ -419,12 +475,13 @@ class _Pricing:
                 x = self._fixed_next(unit, fixed_at[x])
             elif take_r[i] >= 0:
                 k = int(take_k[i])
-                d = int(unit.lengths[k])
-                legs.append(Leg(unit_id, unit.options[take_r[i]], x, x + d))
-                x += int(unit.jumps[k])
+                d = int(program.lengths[k])
+                requirement = program.options[take_r[i]]
+                legs.append(Leg(unit_id, requirement, x, x + d))
+                x += int(program.jumps[k])
             else:
                 x += 1
-        return float(V[0]), _Schedule(unit_id, tuple(legs))
+        return float(V[first - self.d0]), _Schedule(unit_id, tuple(legs))
 
 
 def _lagrangian(
@@ -442,8 +499,7 @@ def _lagrangian(
             need.count * np.maximum(0.0, need.weight - prices[need.key]).sum()
         )
     schedules = []
-    for u in pricing.units:
-        earns, sched = pricing.best_schedule(u, prefix, per_deployment)
+    for earns, sched in pricing.best_schedules(prefix, per_deployment):
         value += earns
         schedules.append(sched)
     return asked - value, schedules
@@ -826,7 +882,9 @@ def combine_schedules(
     None when no plan was found, and the search's details."""
     pricing = found._progress.pricing
     prefix = pricing.earnings_prefix(found._progress.bound_prices)
-    most = {u: pricing.best_schedule(u, prefix)[0] for u in pricing.units}
+    most = {
+        sched.unit: value for value, sched in pricing.best_schedules(prefix)
+    }
     master = _Master(pricing, found.per_deployment)
     for sched in found.schedules:
         # A plan with this schedule is at least the bound plus what the
