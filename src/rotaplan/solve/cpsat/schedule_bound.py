@@ -239,10 +239,17 @@ class _Pricing:
     @property
     def cells(self) -> int:
         """How many (start day, length, requirement) cells one round of
-        the units' dynamic programs looks at: what a round costs."""
+        the units' dynamic programs looks at (once per shared program):
+        what a round costs."""
+        programs = {
+            id(p): p
+            for p in (
+                self.shared.get(u, unit) for u, unit in self.units.items()
+            )
+        }
         return sum(
-            len(u.options) * (self.last - self.d0) * len(u.lengths)
-            for u in self.units.values()
+            len(p.options) * (self.last - self.d0) * len(p.lengths)
+            for p in programs.values()
         )
 
     def earnings_prefix(
