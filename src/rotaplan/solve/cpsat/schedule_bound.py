@@ -185,14 +185,14 @@ class _Pricing:
                     u.blackouts,
                 )
                 alike.setdefault(key, []).append(u.id)
-        # Units that differ only in the first day they may start share
-        # one dynamic program, that of the earliest: from any day on
-        # which both may start, they may make the same tours.
-        self.shared: dict[str, _Unit] = {}
+        # Each unit's dynamic program: units that differ only in the
+        # first day they may start share the earliest's, since from any
+        # day on which both may start they may make the same tours.
+        self.program = dict(self.units)
         for ids in alike.values():
             first = min(ids, key=lambda x: self.units[x].earliest)
             for unit_id in ids:
-                self.shared[unit_id] = self.units[first]
+                self.program[unit_id] = self.units[first]
 
     def _unit(
         self, u: UnitData, options: list[str], fixed: list[Leg]
@@ -241,12 +241,7 @@ class _Pricing:
         """How many (start day, length, requirement) cells one round of
         the units' dynamic programs looks at (once per shared program):
         what a round costs."""
-        programs = {
-            id(p): p
-            for p in (
-                self.shared.get(u, unit) for u, unit in self.units.items()
-            )
-        }
+        programs = {id(p): p for p in self.program.values()}
         return sum(
             len(p.options) * (self.last - self.d0) * len(p.lengths)
             for p in programs.values()
@@ -447,13 +442,16 @@ class _Pricing:
         solved: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         out = []
         for unit_id in self.units if unit_ids is None else unit_ids:
-            unit = self.units[unit_id]
-            program = self.shared.get(unit_id, unit)
+            program = self.program[unit_id]
             if id(program) not in solved:
                 solved[id(program)] = self._backward(
                     program, prefix, per_deployment
                 )
-            out.append(self._follow(unit, program, *solved[id(program)]))
+            out.append(
+                self._follow(
+                    self.units[unit_id], program, *solved[id(program)]
+                )
+            )
         return out
 
     def _follow(
@@ -893,15 +891,16 @@ def combine_schedules(
         sched.unit: value for value, sched in pricing.best_schedules(prefix)
     }
     master = _Master(pricing, found.per_deployment)
+    seen: set[str] = set()
     for sched in found.schedules:
         # A plan with this schedule is at least the bound plus what the
         # schedule earns less than the unit's best at the bound's
         # prices: schedules that cannot be in a plan below ``below``
         # are left out (but each unit's first, from the start plan).
         loss = most[sched.unit] - _earns(pricing, prefix, sched)
-        first = all(s.unit != sched.unit for s in master.columns)
-        if first or found.bound + loss < below - 1e-9:
+        if sched.unit not in seen or found.bound + loss < below - 1e-9:
             master.add(sched)
+            seen.add(sched.unit)
     nodes = None if work is None else int(work * _NODES_PER_WORK)
     chosen, info = master.best_mix(wall, nodes)
     if chosen is None:
