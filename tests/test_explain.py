@@ -287,7 +287,53 @@ def test_gap_the_plan_could_have_filled() -> None:
     assert verdict.valid and verdict.gaps
     (only,) = explain_gaps(s, plan, verdict)
     assert only.cause == PLANNER_CHOICE
-    assert "deploy A on R from 2024-03-31 to 2024-12-06" in only.suggestions
+    sooner = "deploy A on R from 2024-03-31 to 2024-12-06"
+    assert f"{sooner} instead of 2024-05-10 to 2024-12-06" in only.suggestions
+    moved = Plan(
+        scenario=s.name,
+        deployments=[
+            Deployment("A", "R", date(2024, 3, 31), date(2024, 12, 6))
+        ],
+    )
+    assert check(s, moved).measures.gap_days < verdict.measures.gap_days
+
+
+def test_a_sooner_relief_that_only_moves_the_gap_is_told_so() -> None:
+    # R runs 2024-01-11 to 2024-12-31 (355 days), one unit, tours of at
+    # most 270 days, 10 days handover. The plan's tour runs 2024-03-01
+    # to 2024-11-26: 60 gap days before it counts, 35 after it ends.
+    # Starting it on 2024-01-01 counts on all 60 early days but, at 270
+    # days, ends on 2024-09-27: 95 gap days at the end. The gap moves.
+    data = scenario_data(
+        [armored("A")],
+        [{**SHORT_REQ, "start": "2024-01-11", "end": "2024-12-31"}],
+        horizon=ONE_YEAR,
+    )
+    s = build_scenario(data)
+    plan = Plan(
+        scenario=s.name,
+        deployments=[
+            Deployment("A", "R", date(2024, 3, 1), date(2024, 11, 26))
+        ],
+    )
+    verdict = check(s, plan)
+    assert verdict.valid and verdict.measures.gap_days == 95
+    first = explain_gaps(s, plan, verdict)[0]
+    assert first.cause == PLANNER_CHOICE
+    assert "run 2024-01-01 to 2024-09-27" in first.message
+    assert "95 gap days, against 95 now: the gap moves" in first.message
+    assert not any(x.startswith("deploy A") for x in first.suggestions)
+    assert any(
+        "one more armored-battalion unit" in x for x in first.suggestions
+    )
+    moved = Plan(
+        scenario=s.name,
+        deployments=[
+            Deployment("A", "R", date(2024, 1, 1), date(2024, 9, 27))
+        ],
+    )
+    assert check(s, moved).valid
+    assert check(s, moved).measures.gap_days == verdict.measures.gap_days
 
 
 def test_explanations_are_json_ready_and_readable() -> None:

@@ -82,11 +82,13 @@ def test_every_neighbourhood_gives_a_valid_better_plan_or_none(
         if hood is None:
             continue
         assert_valid_and_better(scenario, inst, legs, hood)
-    # And a capability's whole pool at every site.
-    for capability, window in itertools.product(
-        sorted({u.capability for u in inst.units.values()}), windows
+    # And a capability's whole pool at every site, and every pool at
+    # once (as when undoing a substitution).
+    capabilities = sorted({u.capability for u in inst.units.values()})
+    for pools, window in itertools.product(
+        [*capabilities, frozenset(capabilities)], windows
     ):
-        hood = pool_neighbourhood(inst, legs, capability, *window)
+        hood = pool_neighbourhood(inst, legs, pools, *window)
         if hood is not None:
             assert_valid_and_better(scenario, inst, legs, hood)
 
@@ -256,3 +258,48 @@ def test_a_pool_neighbourhood_moves_a_unit_between_sites() -> None:
     verdict = check(scenario, as_plan(scenario, inst, [*hood.kept, *new]))
     assert verdict.valid, verdict.violations
     assert verdict.measures.weighted_gap_days == 50
+
+
+def test_the_search_undoes_substitutions_by_swapping_two_pools() -> None:
+    # Armor asked at camp, infantry at camp2, days 0..100. A (armor)
+    # serves camp2 by substitution (3 a day) and I (infantry) serves
+    # camp by substitution (5 a day): no gap, penalty 800. Neither
+    # site's neighbourhood can help (the other unit is held at the other
+    # site), nor can either capability's pool alone (the other's
+    # deployment stays). Freeing both pools swaps them: penalty 0, the
+    # optimum, with the same two deployments.
+    scenario = one_site(
+        [unit("A"), unit("I", capability="infantry")],
+        [
+            requirement(0, 100),
+            {
+                **requirement(0, 100, site="camp2", capability="infantry"),
+                "id": "R2",
+            },
+        ],
+        horizon=100,
+        policy=SHORT_TOURS,
+        sites=[{"id": "camp"}, {"id": "camp2"}],
+        substitutions=[
+            {"capability": "armor", "by": "infantry", "penalty": 5.0},
+            {"capability": "infantry", "by": "armor", "penalty": 3.0},
+        ],
+    )
+    inst = Instance.from_scenario(scenario)
+    start = [Leg("A", "R2", 0, 100), Leg("I", "R", 0, 100)]
+    before = check(scenario, as_plan(scenario, inst, start))
+    assert before.valid and before.measures.substitution_penalty == 800
+    for site in ("camp", "camp2"):
+        hood = neighbourhood(inst, start, site, 0, 100)
+        assert hood is not None
+        assert (
+            solve_neighbourhood(hood, Settings(threads=1), 10.0, None)[0]
+            is None
+        )
+
+    best, _ = improve(inst, start, Settings(threads=1), wall=30.0, work=None)
+    after = check(scenario, as_plan(scenario, inst, best))
+    assert after.valid, after.violations
+    assert after.measures.weighted_gap_days == 0
+    assert after.measures.substitution_penalty == 0
+    assert after.measures.deployments == 2

@@ -368,6 +368,9 @@ class _UnitFindings:
     single: dict[str, _Tour | None] = field(default_factory=dict)
     essential: list[str] = field(default_factory=list)
     serving: bool = False
+    # The unit's tours on the requirement that the test left out (the
+    # late relief itself): a tour found replaces them.
+    dropped: tuple[Leg, ...] = ()
 
     def freed_by(self, family: str) -> bool:
         """Whether lifting the family alone lets the unit count."""
@@ -508,6 +511,7 @@ def _examine(
     for unit in units:
         h = unit.policy.handover_days
         kept: list[Leg] = []
+        dropped: list[Leg] = []
         serving = False
         for leg in ctx.legs[unit.id]:
             on_req = leg.requirement == req.id
@@ -517,10 +521,11 @@ def _examine(
             # window is the late relief itself: the test asks whether
             # it could have come sooner, so it is left out.
             if on_req and _overlaps(leg, lo, hi) and not leg.fixed:
+                dropped.append(leg)
                 continue
             kept.append(leg)
         subject = _Subject(unit, tuple(kept))
-        found = _UnitFindings(subject, serving=serving)
+        found = _UnitFindings(subject, serving=serving, dropped=tuple(dropped))
         out[unit.id] = found
         if serving:
             continue
@@ -869,6 +874,29 @@ def new_unit(capability: str, troops: int, policy: Policy) -> UnitData:
     )
 
 
+def _gap_days_if_moved(
+    ctx: _Context,
+    req: RequirementData,
+    dropped: tuple[Leg, ...],
+    uid: str,
+    tour: _Tour,
+) -> tuple[int, int]:
+    """The requirement's gap days in the plan, and with ``dropped``
+    replaced by ``tour`` of ``uid``."""
+    inst = ctx.inst
+    lo, hi = max(req.start, 0), min(req.end, inst.horizon_end)
+    now = ctx.present(req, lo, hi)
+    then = now.copy()
+    for leg in dropped:
+        h = inst.units[leg.unit].policy.handover_days
+        _add_clipped(then, lo, leg.start + h, leg.end, -1)
+    h = inst.units[uid].policy.handover_days
+    _add_clipped(then, lo, tour.start + h, tour.end, 1)
+    short_now = int(np.maximum(0, req.count - now).sum())
+    short_then = int(np.maximum(0, req.count - then).sum())
+    return short_now, short_then
+
+
 def _new_unit_suggestions(
     ctx: _Context, req: RequirementData, lo: int, hi: int, peak: int
 ) -> list[str]:
@@ -992,18 +1020,39 @@ def _cause_text(
     cap_word = req.capability
     if cause == PLANNER_CHOICE:
         uid = chosen[PLANNER_CHOICE]
-        tour = findings[uid].base
+        found = findings[uid]
+        tour = found.base
         assert tour is not None
-        counting = _counts_from(ctx, findings[uid].subject.unit, tour, lo)
-        return (
-            f"{uid} could have counted on {tour.covered} of these days "
-            f"with a tour {inst.date(tour.start)} to {inst.date(tour.end)}"
-            f" (from {counting}); the plan does not use it",
-            [
-                f"deploy {uid} on {req.id} from {inst.date(tour.start)} to "
-                f"{inst.date(tour.end)}",
+        counting = _counts_from(ctx, found.subject.unit, tour, lo)
+        moved = f"{inst.date(tour.start)} to {inst.date(tour.end)}"
+        deploy = f"deploy {uid} on {req.id} from {moved}"
+        if not found.dropped:
+            return (
+                f"{uid} could have counted on {tour.covered} of these days "
+                f"with a tour {moved} (from {counting}); the plan does not "
+                "use it",
+                [deploy, "solve with the optimizer or a longer time limit"],
+            )
+        instead = "; ".join(
+            f"{inst.date(x.start)} to {inst.date(x.end)}"
+            for x in found.dropped
+        )
+        message = (
+            f"{uid} could have counted on {tour.covered} of these days had "
+            f"its tour {instead} run {moved} (from {counting})"
+        )
+        now, then = _gap_days_if_moved(ctx, req, found.dropped, uid, tour)
+        if then < now:
+            return message, [
+                f"{deploy} instead of {instead}",
                 "solve with the optimizer or a longer time limit",
-            ],
+            ]
+        # The earlier relief ends sooner or owes its dwell sooner: it
+        # moves the gap rather than closing it.
+        return (
+            f"{message}, but {req.id} would then have {then} gap days, "
+            f"against {now} now: the gap moves, it does not close",
+            _new_unit_suggestions(ctx, req, lo, hi, peak),
         )
     if cause == IN_DWELL:
         waiting = []

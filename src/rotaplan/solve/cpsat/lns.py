@@ -115,17 +115,24 @@ def neighbourhood(
 
 
 def pool_neighbourhood(
-    inst: Instance, legs: list[Leg], capability: str, a: int, b: int
+    inst: Instance,
+    legs: list[Leg],
+    capabilities: str | frozenset[str],
+    a: int,
+    b: int,
 ) -> Neighbourhood | None:
-    """Free the deployments of every unit of ``capability`` that meet
-    ``[a, b)``, at every site: one pool re-planned over a window. A
-    relief short at one site may need a unit whose tour elsewhere moves
-    to make room, which no one site's neighbourhood can do.
+    """Free the deployments of every unit of ``capabilities`` (one or
+    several) that meet ``[a, b)``, at every site: pools re-planned over
+    a window. A relief short at one site may need a unit whose tour
+    elsewhere moves to make room, which no one site's neighbourhood can
+    do; a substitution is undone by swapping units of two pools.
 
     The requirements those units may fill are in the sub-instance, with
     the other units' deployments there pinned; the troops of other
     requirements at those sites take capacity (``occupied``)."""
-    units = {u for u, d in inst.units.items() if d.capability == capability}
+    if isinstance(capabilities, str):
+        capabilities = frozenset([capabilities])
+    units = {u for u, d in inst.units.items() if d.capability in capabilities}
     reqs = [
         r
         for r in inst.requirements.values()
@@ -346,6 +353,7 @@ def improve(
     tried: set[tuple[str, int, int]] = set()
     retried: set[tuple[str, int, int]] = set()
     pooled: set[tuple[str, str, int, int]] = set()
+    subbed: set[tuple[str, int, int, frozenset[str]]] = set()
     # Every window tried without gain: try wider ones, up to four times.
     scale = 1.0
     sweep = _sweep_windows(inst, scale)
@@ -357,7 +365,8 @@ def improve(
         left = wall - (time.perf_counter() - began)
         if left <= 0.05 or (work_left is not None and work_left <= 0):
             break
-        step, only, pool = _STEP_SECONDS, None, None
+        step, only = _STEP_SECONDS, None
+        pool: frozenset[str] | None = None
         target, _ = _next_window(inst, tried, every, [], scale)
         if target is None and avoidable is not None:
             target, capability = _next_window(
@@ -374,12 +383,25 @@ def improve(
             )
             if short is not None:
                 pooled.add(_pool_key(short))
-                pool, step = short.wanted, _POOL_SECONDS
+                pool, step = frozenset([short.wanted]), _POOL_SECONDS
                 target = (
                     short.site,
                     max(0, short.start - _POOL_MARGIN),
                     min(inst.horizon_end, short.end + _POOL_MARGIN),
                 )
+        if target is None and not aimed_only:
+            # A deployment filled by substitution, costliest first: its
+            # site over a window, then the pools of both capabilities,
+            # whose tours elsewhere may move or swap to free a unit.
+            aim = next(
+                (x for x in _substituted(inst, legs) if x not in subbed), None
+            )
+            if aim is not None:
+                subbed.add(aim)
+                site, a, b, pools = aim
+                target = (site, a, b)
+                if pools:
+                    pool, step = pools, _RETRY_SECONDS
         if target is None and not aimed_only:
             target, _ = _next_window(inst, tried, [], sweep, scale)
         if target is None:
@@ -426,7 +448,7 @@ def improve(
             {
                 "site": site,
                 "window": [a, b],
-                "pool": pool,
+                "pool": None if pool is None else sorted(pool),
                 "improved": better is not None and not rejected,
                 "rejected": rejected,
                 "work": spent,
@@ -442,6 +464,34 @@ def improve(
         if report is not None:
             report(sum(x.cost for x in every))
     return legs, log
+
+
+def _substituted(
+    inst: Instance, legs: list[Leg]
+) -> list[tuple[str, int, int, frozenset[str]]]:
+    """The windows to try against the plan's substitutions, costliest
+    first: per deployment filled by substitution, its site's window (no
+    pools), then the pools of the capability asked and of the unit, as
+    (site, start, end, pools)."""
+    costed = sorted(
+        (-penalty * (x.end - x.start), x.start, x.unit, x.end, x.requirement)
+        for x in legs
+        if not x.fixed and (penalty := inst.penalty(x.unit, x.requirement))
+    )
+    out = []
+    for _, start, unit, end, req_id in costed:
+        req = inst.requirements[req_id]
+        pools = frozenset([req.capability, inst.units[unit].capability])
+        for chosen, margin in ((frozenset(), _MARGIN), (pools, _POOL_MARGIN)):
+            out.append(
+                (
+                    req.site,
+                    max(0, start - margin),
+                    min(inst.horizon_end, end + margin),
+                    chosen,
+                )
+            )
+    return out
 
 
 def _pool_key(short: Shortfall) -> tuple[str, str, int, int]:
