@@ -152,6 +152,7 @@ def _run_rotaplan(scenario: Any, task: Task, began: float) -> dict[str, Any]:
         "seconds": seconds,
         "time_to_best": best[-1][0] if best else seconds,
         "bound": result.bound,
+        "reproducible": bool(result.plan.solver.get("reproducible")),
     }
     out.update(_measures(result.check))
     return out

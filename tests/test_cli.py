@@ -74,6 +74,51 @@ def test_solve_then_check_the_bundled_example(tmp_path: Path) -> None:
     assert len(rows) == 1 + len(data["deployments"])
 
 
+def test_a_work_limit_gives_the_same_plan_twice(tmp_path: Path) -> None:
+    plans = []
+    for name in ("first.json", "second.json"):
+        solved = run(
+            "solve",
+            EXAMPLE,
+            "-o",
+            tmp_path / name,
+            "--threads",
+            "2",
+            "--seed",
+            "4",
+            "--work-limit",
+            "0.3",
+            "--time-limit",
+            "120",
+        )
+        assert solved.returncode == 0, solved.stderr
+        assert "a rerun may give another plan" not in solved.stderr
+        assert "gives the same plan (work limit 0.3)" in solved.stderr
+        plans.append(json.loads((tmp_path / name).read_text()))
+    first, second = plans
+    assert first["solver"]["reproducible"] is True
+    assert first["solver"]["work_limit"] == 0.3
+    assert first["deployments"] == second["deployments"]
+    assert first["objective"] == second["objective"]
+
+
+def test_a_work_limit_cut_by_the_time_limit_is_told(tmp_path: Path) -> None:
+    solved = run(
+        "solve",
+        EXAMPLE,
+        "-o",
+        tmp_path / "plan.json",
+        "--work-limit",
+        "1000",
+        "--time-limit",
+        "0.5",
+    )
+    assert solved.returncode == 0, solved.stderr
+    assert "a rerun may give another plan" in solved.stderr
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["solver"]["reproducible"] is False
+
+
 def test_solve_writes_the_plan_to_stdout_without_output(
     tmp_path: Path,
 ) -> None:

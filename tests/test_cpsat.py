@@ -340,6 +340,48 @@ def test_work_limit_gives_the_same_plan_with_two_threads() -> None:
     assert legs_of(runs[0].plan) == legs_of(runs[1].plan)
 
 
+def test_work_limit_makes_the_local_search_reproducible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Large groups are searched locally, step by step; with a work limit
+    # each step stops by work, not by the clock, so two runs on two
+    # threads give the same plan, and say so.
+    from rotaplan.solve.cpsat import solver
+
+    monkeypatch.setattr(solver, "_WHOLE_MODEL_LIMIT", 0)
+    scenario = load_scenario(EXAMPLE)
+    runs = [
+        solve(
+            scenario,
+            method="cpsat",
+            time_limit=120,
+            threads=2,
+            seed=5,
+            work_limit=3.0,
+        )
+        for _ in range(2)
+    ]
+    assert any(p["phase"] == "local search" for p in runs[0].details["phases"])
+    assert all(r.plan.solver["reproducible"] for r in runs)
+    assert runs[0].check.valid
+    assert legs_of(runs[0].plan) == legs_of(runs[1].plan)
+
+
+def test_a_time_limit_that_cuts_a_work_limit_is_not_reproducible() -> None:
+    result = solve(
+        load_scenario(EXAMPLE),
+        method="cpsat",
+        time_limit=0.5,
+        threads=2,
+        work_limit=1000.0,
+    )
+    assert result.check.valid
+    assert result.plan.solver["reproducible"] is False
+    # Searching against the clock alone, no plan claims to be.
+    free = solve(load_scenario(EXAMPLE), method="cpsat", time_limit=5)
+    assert free.plan.solver["reproducible"] is False
+
+
 def test_progress_reports_incumbent_and_bound() -> None:
     seen: list[Progress] = []
     result = solve(

@@ -129,7 +129,23 @@ def summary_table(
     seconds = plan.solver.get("seconds")
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s ({plan.solver['name']})")
+    if "reproducible" in plan.solver:
+        table.add_row("rerun", _rerun_words(plan.solver))
     return table
+
+
+def _rerun_words(solver: dict[str, Any]) -> str:
+    """Whether a rerun gives this plan again, and how to make it so."""
+    if solver.get("reproducible"):
+        work = solver.get("work_limit")
+        how = "" if work is None else f" (work limit {work:g})"
+        return f"gives the same plan{how}"
+    if solver.get("work_limit") is None:
+        return (
+            "may differ: searched against the clock "
+            "(--work-limit W repeats a plan)"
+        )
+    return "may differ: the time limit came before the work limit"
 
 
 @app.command("solve")
@@ -151,6 +167,15 @@ def solve_command(
         int | None, typer.Option(min=1, help="search workers")
     ] = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    work_limit: Annotated[
+        float | None,
+        typer.Option(
+            min=0.01,
+            help="cap the search in deterministic seconds, so that the "
+            "same input, seed, threads and work limit give the same plan "
+            "(default: none, search against the clock)",
+        ),
+    ] = None,
     keep: Annotated[
         Path | None,
         typer.Option(help="published plan to change as little as possible"),
@@ -175,6 +200,9 @@ def solve_command(
     _writable(output, "output")
     _writable(csv, "csv")
     bar = None if quiet else SolveProgress(err, time_limit)
+    extra: dict[str, float] = {}
+    if work_limit is not None and method == "cpsat":
+        extra["work_limit"] = work_limit
     result = _run(
         lambda cb: solve(
             scenario,
@@ -185,6 +213,7 @@ def solve_command(
             keep=published,
             progress=cb,
             interruptible=True,
+            **extra,
         ),
         bar,
     )
@@ -207,6 +236,17 @@ def solve_command(
         _print_changes(result)
         for explanation in explanations:
             err.print(f"[yellow]gap[/yellow] {explanation}", soft_wrap=True)
+        cut = plan.solver.get("work_limit") and not (
+            plan.solver.get("reproducible")
+            or result.details.get("interrupted")
+        )
+        if cut:
+            err.print(
+                "[yellow]note[/yellow] the time limit ended the search "
+                "before its work limit: a rerun may give another plan "
+                "(fix: a longer --time-limit or a smaller --work-limit)",
+                soft_wrap=True,
+            )
         if output is not None:
             err.print(f"plan written to {output}")
 

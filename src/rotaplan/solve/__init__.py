@@ -72,9 +72,11 @@ def solve(
     time_limit
         Seconds the search may take.
     threads, seed
-        Search workers and random seed. With ``threads=1`` a solve that
-        finishes by proof gives the same plan every time; with
-        ``work_limit`` (below) every solve does, whatever the threads.
+        Search workers and random seed. With a work limit (below) the
+        same input, seed, threads and work limit give the same plan,
+        unless the time limit cuts the search first
+        (``plan.solver["reproducible"]`` says). With ``threads=1`` a
+        solve that finishes by proof does too.
     keep
         A published plan to change as little as possible: among the
         plans optimal in gap and substitution penalty, ``cpsat`` keeps
@@ -87,7 +89,9 @@ def solve(
         For ``cpsat``: ``interruptible=True`` lets Ctrl-C stop the
         search and return the best plan so far
         (``details["interrupted"]``); ``work_limit`` caps the search in
-        CP-SAT's deterministic seconds, for reproducible plans;
+        CP-SAT's deterministic seconds, for reproducible plans (default
+        None: against the clock alone, all threads free-running, faster
+        to a good plan at scale but not reproducible);
         ``log=True`` prints CP-SAT's log; any other name is passed to
         CP-SAT as a parameter.
 
@@ -242,6 +246,9 @@ def _finish(
     plan.objective = measures
     plan.bound = bound
     plan.solver = {"name": f"rotaplan-{method}", "seconds": round(runtime, 3)}
+    if method == "greedy":
+        # The relay planner has no clock in it.
+        plan.solver["reproducible"] = True
     plan.solver.update(details.get("solver", {}))
     return Result(
         plan=plan,

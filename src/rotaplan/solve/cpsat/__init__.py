@@ -171,6 +171,8 @@ def optimize_plan(
             "threads": settings.workers,
             "seed": settings.seed,
             "groups": len(outcome.groups),
+            "work_limit": settings.work_limit,
+            "reproducible": outcome.reproducible,
         },
     }
     if published is not None:

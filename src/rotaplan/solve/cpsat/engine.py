@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,19 @@ class Settings:
     interruptible: bool = False
     log: bool = False
     engine: dict[str, Any] = field(default_factory=dict)
+    # When the whole solve must end (``time.perf_counter``): with a work
+    # limit, the one wall-clock limit any step obeys.
+    deadline: float | None = None
+
+    def seconds(self, wall: float) -> float:
+        """Wall seconds a step may take: ``wall``, or with a work limit
+        all that is left before the deadline. Work alone then decides
+        where each step stops, however loaded the machine, so the same
+        input, seed, threads and work limit give the same plan unless the
+        time limit ends the solve first."""
+        if self.work_limit is None or self.deadline is None:
+            return wall
+        return max(0.0, self.deadline - time.perf_counter())
 
     @property
     def workers(self) -> int:
@@ -58,7 +72,7 @@ def run_cpsat(
     optimal, objective value, best bound, details)."""
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.001, wall)
+    params.max_time_in_seconds = max(0.001, settings.seconds(wall))
     if work is not None:
         params.max_deterministic_time = max(0.001, work)
     # Interleaving runs CP-SAT's portfolio (local search included) in

@@ -308,7 +308,7 @@ def solve_neighbourhood(
     rm.model.minimize(target)
     rm.hint(current)
     if deadline is not None:
-        wall = min(wall, deadline - time.perf_counter())
+        wall = settings.seconds(min(wall, deadline - time.perf_counter()))
         if wall <= 0:
             return None, 0.0
     found, _, value, _, info = run_cpsat(rm.model, settings, wall, work, None)
@@ -362,7 +362,7 @@ def improve(
     every, avoidable = _aims(inst, legs, floor)
     objective = objective_of(inst, legs)
     while True:
-        left = wall - (time.perf_counter() - began)
+        left = settings.seconds(wall - (time.perf_counter() - began))
         if left <= 0.05 or (work_left is not None and work_left <= 0):
             break
         step, only = _STEP_SECONDS, None

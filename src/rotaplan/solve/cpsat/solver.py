@@ -25,7 +25,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, cast
 
 from ortools.sat.python import cp_model, cp_model_helper
@@ -67,11 +67,15 @@ _SCHEDULE_SHARE = 0.45
 # Share of the first level's time for combining the schedules found.
 _COMBINE_SHARE = 0.35
 _PRICING_CELLS = 5_000_000
-_ROUNDS_PER_WORK = 20
+_ROUNDS_PER_WORK = 60
 
 # Groups with more (leg slot, requirement) pairs than this are searched
 # locally instead of solved whole.
 _WHOLE_MODEL_LIMIT = 4000
+
+# With a work limit, a solve that ends closer than this to its time
+# limit may have been cut by it, and is not called reproducible.
+_DEADLINE_MARGIN = 0.05
 
 PRIMARY, PENALTY, DEPLOYMENTS, DONE = 0, 1, 2, 3
 _LEVEL_NAMES = ("primary", "substitution_penalty", "deployments")
@@ -107,6 +111,9 @@ class Outcome:
     proved: bool
     interrupted: bool
     groups: list[GroupOutcome]
+    # Whether work alone ended every step (a work limit was given, and
+    # the time limit did not cut in): a rerun gives the same plan.
+    reproducible: bool = False
 
 
 class _Reporter:
@@ -248,7 +255,9 @@ class _GroupSearch:
         the whole model searches: moving a relief into an exercise, say,
         is one small neighbourhood for it and a long way for the whole
         search. Returns the (seconds, work) spent."""
-        if not shortfalls(self.rm.inst, self.best, self.floor):
+        if self._at_bound() or not shortfalls(
+            self.rm.inst, self.best, self.floor
+        ):
             return 0.0, 0.0
         began = time.perf_counter()
         legs, log = improve(
@@ -279,6 +288,13 @@ class _GroupSearch:
         )
         return time.perf_counter() - began, spent
 
+    def _at_bound(self) -> bool:
+        """Whether the best plan's ``primary`` is proved optimal: within
+        one of its steps of the bound."""
+        scale = self.rm.objective.primary_scale.factor
+        best = round(_measure(self.rm, self.best)[0] * scale)
+        return best <= math.ceil(self.bound * scale - 1e-6)
+
     def _take_legs(self, legs: list[Leg]) -> None:
         legs = self.rm.canonical(legs)
         if self.key(legs) < self.key(self.best):
@@ -304,7 +320,7 @@ class _GroupSearch:
         Returns (proved, value)."""
         began = time.perf_counter()
         while True:
-            left = wall - (time.perf_counter() - began)
+            left = settings.seconds(wall - (time.perf_counter() - began))
             if left <= 0.01 or (work is not None and work <= 0.0):
                 return False, value
             probe = self.rm.model.clone()
@@ -361,7 +377,9 @@ class _GroupSearch:
             found = schedule_bound(
                 self.rm.inst,
                 self.best,
-                seconds=wall * share - (time.perf_counter() - began),
+                seconds=settings.seconds(
+                    wall * share - (time.perf_counter() - began)
+                ),
                 rounds=None
                 if work is None
                 else max(1, int(work * share * _ROUNDS_PER_WORK) - done),
@@ -393,7 +411,7 @@ class _GroupSearch:
                 break
             legs, info = combine_schedules(
                 found,
-                wall * _COMBINE_SHARE,
+                settings.seconds(wall * _COMBINE_SHARE),
                 None if work is None else work * _COMBINE_SHARE,
                 below=incumbent,
             )
@@ -714,6 +732,7 @@ def optimize(
         elapsed time in progress reports; default now.
     """
     clock = _Clock(settings)
+    settings = replace(settings, deadline=clock.deadline)
 
     def still_valid(group: Instance) -> list[Leg] | None:
         mine = _restrict(published, group)
@@ -815,6 +834,9 @@ def optimize(
         and not overloaded_sites(inst, legs),
         interrupted=interrupted,
         groups=outcomes,
+        reproducible=settings.work_limit is not None
+        and not interrupted
+        and clock.wall_left() > _DEADLINE_MARGIN,
     )
 
 
