@@ -74,27 +74,21 @@ def test_solve_then_check_the_bundled_example(tmp_path: Path) -> None:
     assert len(rows) == 1 + len(data["deployments"])
 
 
+def solve_example(plan_file: Path, *options: str) -> tuple[str, dict]:
+    """``rotaplan solve`` on the bundled example: its summary and plan."""
+    solved = run("solve", EXAMPLE, "-o", plan_file, *options)
+    assert solved.returncode == 0, solved.stderr
+    return solved.stderr, json.loads(plan_file.read_text())
+
+
 def test_a_work_limit_gives_the_same_plan_twice(tmp_path: Path) -> None:
+    options = ("--threads", "2", "--seed", "4", "--work-limit", "0.3")
     plans = []
     for name in ("first.json", "second.json"):
-        solved = run(
-            "solve",
-            EXAMPLE,
-            "-o",
-            tmp_path / name,
-            "--threads",
-            "2",
-            "--seed",
-            "4",
-            "--work-limit",
-            "0.3",
-            "--time-limit",
-            "120",
-        )
-        assert solved.returncode == 0, solved.stderr
-        assert "a rerun may give another plan" not in solved.stderr
-        assert "gives the same plan (work limit 0.3)" in solved.stderr
-        plans.append(json.loads((tmp_path / name).read_text()))
+        summary, plan = solve_example(tmp_path / name, *options)
+        assert "a rerun may give another plan" not in summary
+        assert "gives the same plan (work limit 0.3)" in summary
+        plans.append(plan)
     first, second = plans
     assert first["solver"]["reproducible"] is True
     assert first["solver"]["work_limit"] == 0.3
@@ -103,19 +97,10 @@ def test_a_work_limit_gives_the_same_plan_twice(tmp_path: Path) -> None:
 
 
 def test_a_work_limit_cut_by_the_time_limit_is_told(tmp_path: Path) -> None:
-    solved = run(
-        "solve",
-        EXAMPLE,
-        "-o",
-        tmp_path / "plan.json",
-        "--work-limit",
-        "1000",
-        "--time-limit",
-        "0.5",
+    summary, plan = solve_example(
+        tmp_path / "plan.json", "--work-limit", "1000", "--time-limit", "0.5"
     )
-    assert solved.returncode == 0, solved.stderr
-    assert "a rerun may give another plan" in solved.stderr
-    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert "a rerun may give another plan" in summary
     assert plan["solver"]["reproducible"] is False
 
 

@@ -324,20 +324,17 @@ def test_same_seed_and_one_thread_give_the_same_plan() -> None:
 def test_work_limit_gives_the_same_plan_with_two_threads() -> None:
     # A work limit (CP-SAT's deterministic time) makes even a search cut
     # short reproducible: the same plan however the machine is loaded.
-    scenario = load_scenario(EXAMPLE)
-    runs = [
-        solve(
-            scenario,
-            method="cpsat",
-            time_limit=60,
-            threads=2,
-            seed=3,
-            work_limit=0.5,
-        )
-        for _ in range(2)
-    ]
+    runs = solved_twice(time_limit=60, seed=3, work_limit=0.5)
     assert runs[0].check.valid
     assert legs_of(runs[0].plan) == legs_of(runs[1].plan)
+
+
+def solved_twice(**limits: Any) -> list[Any]:
+    """The bundled example solved twice on two threads."""
+    scenario = load_scenario(EXAMPLE)
+    return [
+        solve(scenario, method="cpsat", threads=2, **limits) for _ in range(2)
+    ]
 
 
 def test_work_limit_makes_the_local_search_reproducible(
@@ -349,18 +346,7 @@ def test_work_limit_makes_the_local_search_reproducible(
     from rotaplan.solve.cpsat import solver
 
     monkeypatch.setattr(solver, "_WHOLE_MODEL_LIMIT", 0)
-    scenario = load_scenario(EXAMPLE)
-    runs = [
-        solve(
-            scenario,
-            method="cpsat",
-            time_limit=120,
-            threads=2,
-            seed=5,
-            work_limit=3.0,
-        )
-        for _ in range(2)
-    ]
+    runs = solved_twice(time_limit=120, seed=5, work_limit=3.0)
     assert any(p["phase"] == "local search" for p in runs[0].details["phases"])
     assert all(r.plan.solver["reproducible"] for r in runs)
     assert runs[0].check.valid

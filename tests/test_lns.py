@@ -220,6 +220,18 @@ def test_a_defective_step_is_rejected_and_the_search_goes_on(
     assert objective_of(inst, best) < objective_of(inst, start)
 
 
+def assert_no_site_alone_helps(inst: Instance, legs: list[Leg]) -> None:
+    """Re-planning camp or camp2 alone over days 0..100 finds nothing
+    better."""
+    for site in ("camp", "camp2"):
+        hood = neighbourhood(inst, legs, site, 0, 100)
+        assert hood is not None
+        assert (
+            solve_neighbourhood(hood, Settings(threads=1), 10.0, None)[0]
+            is None
+        )
+
+
 def test_a_pool_neighbourhood_moves_a_unit_between_sites() -> None:
     # Armor at camp (priority 2) and camp2 (priority 1), days 0..100.
     # A may serve all 100 days; B has a blackout from day 50, so it
@@ -244,13 +256,7 @@ def test_a_pool_neighbourhood_moves_a_unit_between_sites() -> None:
     inst = Instance.from_scenario(scenario)
     legs = [Leg("A", "R2", 0, 100), Leg("B", "R", 0, 50)]
     assert check(scenario, as_plan(scenario, inst, legs)).valid
-    for site in ("camp", "camp2"):
-        hood = neighbourhood(inst, legs, site, 0, 100)
-        assert hood is not None
-        assert (
-            solve_neighbourhood(hood, Settings(threads=1), 10.0, None)[0]
-            is None
-        )
+    assert_no_site_alone_helps(inst, legs)
     hood = pool_neighbourhood(inst, legs, "armor", 0, 100)
     assert hood is not None
     new, _ = solve_neighbourhood(hood, Settings(threads=1), 10.0, None)
@@ -289,13 +295,7 @@ def test_the_search_undoes_substitutions_by_swapping_two_pools() -> None:
     start = [Leg("A", "R2", 0, 100), Leg("I", "R", 0, 100)]
     before = check(scenario, as_plan(scenario, inst, start))
     assert before.valid and before.measures.substitution_penalty == 800
-    for site in ("camp", "camp2"):
-        hood = neighbourhood(inst, start, site, 0, 100)
-        assert hood is not None
-        assert (
-            solve_neighbourhood(hood, Settings(threads=1), 10.0, None)[0]
-            is None
-        )
+    assert_no_site_alone_helps(inst, start)
 
     best, _ = improve(inst, start, Settings(threads=1), wall=30.0, work=None)
     after = check(scenario, as_plan(scenario, inst, best))
