@@ -297,6 +297,29 @@ def test_random_plans_are_valid_and_no_worse_than_greedy(
     assert deployments == verdict.measures.deployments
 
 
+@settings(max_examples=12, deadline=None)
+@given(scenario=scenarios())
+def test_random_work_limited_solves_repeat_and_are_valid(
+    scenario: Scenario,
+) -> None:
+    runs = [
+        solve(
+            scenario,
+            method="cpsat",
+            time_limit=120,
+            threads=2,
+            seed=1,
+            work_limit=0.3,
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        verdict = check(scenario, run.plan)
+        assert verdict.valid, verdict.violations
+        assert run.plan.solver["reproducible"] is True
+    assert legs_of(runs[0].plan) == legs_of(runs[1].plan)
+
+
 @settings(max_examples=25, deadline=None)
 @given(scenario=scenarios())
 def test_availability_bound_never_exceeds_a_valid_plan(
