@@ -298,6 +298,31 @@ def test_gap_the_plan_could_have_filled() -> None:
     assert check(s, moved).measures.gap_days < verdict.measures.gap_days
 
 
+def test_a_requirement_of_no_priority_is_left_open_and_told_why() -> None:
+    # R has priority 0: its gap days cost nothing, and a deployment is
+    # the objective's last level, so the optimal plan sends no one.
+    data = scenario_data(
+        [armored("A")], [{**SHORT_REQ, "priority": 0}], horizon=ONE_YEAR
+    )
+    s = build_scenario(data)
+    result = solve(s, time_limit=20)
+    assert result.status == "optimal"
+    assert result.check.measures.deployments == 0
+    (only,) = explain_gaps(s, result.plan, result.check)
+    assert only.cause == PLANNER_CHOICE
+    assert "R has priority 0, so its gap days cost nothing" in only.message
+    assert only.suggestions[0] == (
+        "give R a priority above 0 if these days matter"
+    )
+    # The named tour, tried: it closes the gap and keeps every rule.
+    found = re.match(r"deploy A on R from (\S+) to (\S+)", only.suggestions[1])
+    assert found
+    start, end = map(date.fromisoformat, found.groups())
+    sent = check(s, Plan(s.name, [Deployment("A", "R", start, end)]))
+    assert sent.valid
+    assert sent.measures.gap_days < result.check.measures.gap_days
+
+
 def test_a_sooner_relief_that_only_moves_the_gap_is_told_so() -> None:
     # R runs 2024-01-11 to 2024-12-31 (355 days), one unit, tours of at
     # most 270 days, 10 days handover. The plan's tour runs 2024-03-01
@@ -403,9 +428,8 @@ def assert_planner_choice_is_sound(
         unit, start, end = found.groups()
         req = e.requirement
     else:
-        found = re.match(
-            r"deploy (\S+) on (\S+) from (\S+) to (\S+)", e.suggestions[0]
-        )
+        deploy = next(x for x in e.suggestions if x.startswith("deploy"))
+        found = re.match(r"deploy (\S+) on (\S+) from (\S+) to (\S+)", deploy)
         assert found
         unit, req, start, end = found.groups()
     extra = Deployment(

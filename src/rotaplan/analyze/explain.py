@@ -1026,6 +1026,19 @@ def _cause_text(
         counting = _counts_from(ctx, found.subject.unit, tour, lo)
         moved = f"{inst.date(tour.start)} to {inst.date(tour.end)}"
         deploy = f"deploy {uid} on {req.id} from {moved}"
+        if not found.dropped and req.priority == 0:
+            # Such days cost nothing, and every deployment counts
+            # against a plan: the optimizer leaves them open.
+            return (
+                f"{uid} could have counted on {tour.covered} of these days "
+                f"with a tour {moved} (from {counting}); {req.id} has "
+                "priority 0, so its gap days cost nothing and the plan "
+                "saves the deployment",
+                [
+                    f"give {req.id} a priority above 0 if these days matter",
+                    deploy,
+                ],
+            )
         if not found.dropped:
             return (
                 f"{uid} could have counted on {tour.covered} of these days "
