@@ -25,6 +25,7 @@ run: $(STAMP)
 test: $(STAMP)
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

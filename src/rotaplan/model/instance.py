@@ -13,6 +13,9 @@ from datetime import date, timedelta
 from .plan import Deployment
 from .scenario import Policy, Scenario
 
+# The method ``Instance.date`` hides the type inside the class.
+Date = date
+
 
 @dataclass(frozen=True)
 class SiteData:
@@ -176,10 +179,10 @@ class Instance:
             ],
         )
 
-    def date(self, day: int) -> date:
+    def date(self, day: int) -> Date:
         return self.origin + timedelta(days=day)
 
-    def day(self, d: date) -> int:
+    def day(self, d: Date) -> int:
         return (d - self.origin).days
 
     def penalty(self, unit_id: str, requirement_id: str) -> float | None:

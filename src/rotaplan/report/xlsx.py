@@ -59,7 +59,10 @@ def xlsx_report(
 def render_xlsx(p: Presence) -> bytes:
     """The workbook for an already measured plan (see ``xlsx_report``)."""
     wb = Workbook()
-    _summary(wb.active, p)
+    first = wb.active
+    # A new workbook's one sheet is a worksheet, never a chart sheet.
+    assert isinstance(first, Worksheet)
+    _summary(first, p)
     _deployments(wb.create_sheet("deployments"), p)
     _coverage(wb.create_sheet("coverage by month"), p)
     _dwell(wb.create_sheet("unit dwell"), p)
@@ -81,7 +84,7 @@ def write_xlsx(data: bytes, path: str | Path) -> None:
 def _last_row(ws: Worksheet) -> int:
     """The row ``ws.append`` wrote last (``ws.max_row`` scans every
     cell, too slow to ask per row of a large sheet)."""
-    row: int = ws._current_row
+    row: int = ws._current_row  # type: ignore[attr-defined]
     return row
 
 
