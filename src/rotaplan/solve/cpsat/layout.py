@@ -11,6 +11,7 @@ Pure Python: no solver type appears here.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -78,27 +79,16 @@ def cycle_days(unit: UnitData) -> int:
     return shortest + 2 * pol.transit_days + pol.dwell_after(shortest)
 
 
-# Asked for every leg of every model a local search builds (thousands
-# a minute at M), of a handful of distinct policies.
-_DWELL_FRACTIONS: dict[tuple[float, int, int, int], Fraction | None] = {}
-
-
 def dwell_fraction(unit: UnitData) -> Fraction | None:
     """The dwell ratio as a small fraction ``p/q`` with which
     ``ceil(p * days / q)`` equals the policy's own rounding on every
     allowed length of deployment, or None if there is none."""
-    pol = unit.policy
-    key = (
-        pol.dwell_ratio,
-        pol.min_dwell_days,
-        pol.min_deployment_days,
-        pol.max_deployment_days,
-    )
-    if key not in _DWELL_FRACTIONS:
-        _DWELL_FRACTIONS[key] = _exact_fraction(pol)
-    return _DWELL_FRACTIONS[key]
+    return _exact_fraction(unit.policy)
 
 
+# Asked for every leg of every model a local search builds (thousands
+# a minute at M), of a handful of distinct (frozen, hashable) policies.
+@functools.cache
 def _exact_fraction(pol: Policy) -> Fraction | None:
     ratio = Fraction(pol.dwell_ratio).limit_denominator(1000)
     for days in range(pol.min_deployment_days, pol.max_deployment_days + 1):

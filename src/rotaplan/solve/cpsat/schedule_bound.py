@@ -179,7 +179,7 @@ class _Pricing:
             if u.id not in fixed:
                 key = (
                     u.capability,
-                    u.policy.model_dump_json(),
+                    u.policy,
                     tuple(options),
                     u.available_until,
                     u.blackouts,
