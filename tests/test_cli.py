@@ -104,6 +104,29 @@ def test_a_work_limit_cut_by_the_time_limit_is_told(tmp_path: Path) -> None:
     assert plan["solver"]["reproducible"] is False
 
 
+def test_an_interrupted_work_limited_solve_is_not_blamed_on_the_clock() -> (
+    None
+):
+    # Ctrl-C, not the time limit, ended this search: the summary says
+    # so, and the time-limit note is not printed.
+    from rich.console import Console
+
+    from rotaplan.cli.main import _cut_by_time_limit, summary_table
+    from rotaplan.solve import solve
+
+    scenario = load_scenario(EXAMPLE)
+    result = solve(scenario, method="greedy")
+    plan = result.plan
+    plan.solver.update(work_limit=5.0, reproducible=False)
+    console = Console(record=True, width=120)
+    console.print(summary_table(scenario, plan, result.check, True))
+    text = console.export_text()
+    assert "may differ: the search was interrupted" in text
+    assert "time limit" not in text
+    assert not _cut_by_time_limit(plan.solver, True)
+    assert _cut_by_time_limit(plan.solver, False)
+
+
 def test_solve_writes_the_plan_to_stdout_without_output(
     tmp_path: Path,
 ) -> None:

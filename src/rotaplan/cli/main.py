@@ -103,7 +103,10 @@ def required_unit_days(scenario: Scenario) -> int:
 
 
 def summary_table(
-    scenario: Scenario, plan: Plan, result: CheckResult
+    scenario: Scenario,
+    plan: Plan,
+    result: CheckResult,
+    interrupted: bool = False,
 ) -> Table:
     m = result.measures
     required = required_unit_days(scenario)
@@ -130,22 +133,31 @@ def summary_table(
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s ({plan.solver['name']})")
     if "reproducible" in plan.solver:
-        table.add_row("rerun", _rerun_words(plan.solver))
+        table.add_row("rerun", _rerun_words(plan.solver, interrupted))
     return table
 
 
-def _rerun_words(solver: dict[str, Any]) -> str:
+def _rerun_words(solver: dict[str, Any], interrupted: bool) -> str:
     """Whether a rerun gives this plan again, and how to make it so."""
     if solver.get("reproducible"):
         work = solver.get("work_limit")
         how = "" if work is None else f" (work limit {work:g})"
         return f"gives the same plan{how}"
+    if interrupted:
+        return "may differ: the search was interrupted"
     if solver.get("work_limit") is None:
         return (
             "may differ: searched against the clock "
             "(--work-limit W repeats a plan)"
         )
     return "may differ: the time limit came before the work limit"
+
+
+def _cut_by_time_limit(solver: dict[str, Any], interrupted: bool) -> bool:
+    """Whether the time limit ended a search capped in work."""
+    return bool(solver.get("work_limit")) and not (
+        solver.get("reproducible") or interrupted
+    )
 
 
 @app.command("solve")
@@ -200,9 +212,6 @@ def solve_command(
     _writable(output, "output")
     _writable(csv, "csv")
     bar = None if quiet else SolveProgress(err, time_limit)
-    extra: dict[str, float] = {}
-    if work_limit is not None and method == "cpsat":
-        extra["work_limit"] = work_limit
     result = _run(
         lambda cb: solve(
             scenario,
@@ -213,7 +222,7 @@ def solve_command(
             keep=published,
             progress=cb,
             interruptible=True,
-            **extra,
+            work_limit=work_limit,
         ),
         bar,
     )
@@ -232,15 +241,12 @@ def solve_command(
     if csv is not None:
         write_text_atomic(csv, plan_to_csv(scenario, plan))
     if not quiet:
-        err.print(summary_table(scenario, plan, result.check))
+        interrupted = bool(result.details.get("interrupted"))
+        err.print(summary_table(scenario, plan, result.check, interrupted))
         _print_changes(result)
         for explanation in explanations:
             err.print(f"[yellow]gap[/yellow] {explanation}", soft_wrap=True)
-        cut = plan.solver.get("work_limit") and not (
-            plan.solver.get("reproducible")
-            or result.details.get("interrupted")
-        )
-        if cut:
+        if _cut_by_time_limit(plan.solver, interrupted):
             err.print(
                 "[yellow]note[/yellow] the time limit ended the search "
                 "before its work limit: a rerun may give another plan "
