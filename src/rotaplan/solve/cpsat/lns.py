@@ -357,9 +357,11 @@ def improve(
     # Every window tried without gain: try wider ones, up to four times.
     scale = 1.0
     sweep = _sweep_windows(inst, scale)
-    # The plan's short runs, and those above the floor: they change only
-    # with the plan (at XL each takes a fifth of a step's time).
+    # The plan's short runs, those above the floor, and its
+    # substitutions: they change only with the plan (at XL each takes a
+    # fifth of a step's time).
     every, avoidable = _aims(inst, legs, floor)
+    substituted = _substituted(inst, legs)
     objective = objective_of(inst, legs)
     while True:
         left = settings.seconds(wall - (time.perf_counter() - began))
@@ -393,9 +395,7 @@ def improve(
             # A deployment filled by substitution, costliest first: its
             # site over a window, then the pools of both capabilities,
             # whose tours elsewhere may move or swap to free a unit.
-            aim = next(
-                (x for x in _substituted(inst, legs) if x not in subbed), None
-            )
+            aim = next((x for x in substituted if x not in subbed), None)
             if aim is not None:
                 subbed.add(aim)
                 site, a, b, pools = aim
@@ -458,6 +458,7 @@ def improve(
             continue
         legs, objective = better, reached
         every, avoidable = _aims(inst, legs, floor)
+        substituted = _substituted(inst, legs)
         # Improvements elsewhere may open new chances here.
         tried = {t for t in tried if t[0] not in hood.sub.sites}
         retried = {t for t in retried if t[0] not in hood.sub.sites}
