@@ -288,12 +288,18 @@ class _GroupSearch:
         )
         return time.perf_counter() - began, spent
 
+    def _scaled_bound(self) -> int:
+        """The bound in the model's integer units of ``primary``: no
+        plan's ``primary`` is below it."""
+        scale = self.rm.objective.primary_scale.factor
+        return math.ceil(self.bound * scale - 1e-6)
+
     def _at_bound(self) -> bool:
         """Whether the best plan's ``primary`` is proved optimal: within
         one of its steps of the bound."""
         scale = self.rm.objective.primary_scale.factor
         best = round(_measure(self.rm, self.best)[0] * scale)
-        return best <= math.ceil(self.bound * scale - 1e-6)
+        return best <= self._scaled_bound()
 
     def _take_legs(self, legs: list[Leg]) -> None:
         legs = self.rm.canonical(legs)
@@ -513,7 +519,7 @@ class _GroupSearch:
             # The proved bound as a cut: the model's own relaxation
             # rarely finds it, and with it a plan at the bound is proved
             # at once.
-            rm.model.add(obj.primary >= math.ceil(self.bound * scale - 1e-6))
+            rm.model.add(obj.primary >= self._scaled_bound())
         rm.model.minimize(target)
         rm.hint(hint)
         on_primary = None
