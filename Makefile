@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	mkdir -p out
-	$(BIN)/rotaplan solve $(EXAMPLE) -o out/plan.json --csv out/plan.csv --work-limit 5
+	$(BIN)/rotaplan solve $(EXAMPLE) -o out/plan.json --csv out/plan.csv
 	$(BIN)/rotaplan check $(EXAMPLE) out/plan.json
 	$(BIN)/rotaplan report $(EXAMPLE) out/plan.json -o out/report.html --xlsx out/plan.xlsx
 	@echo "report: $(CURDIR)/out/report.html"

@@ -96,6 +96,45 @@ def test_a_work_limit_gives_the_same_plan_twice(tmp_path: Path) -> None:
     assert first["objective"] == second["objective"]
 
 
+def test_by_default_a_solve_solved_whole_gives_the_same_plan_twice(
+    tmp_path: Path,
+) -> None:
+    # No --work-limit: the bundled example is solved whole, so the search
+    # is capped at a quarter of the time limit and a rerun repeats it.
+    plans = []
+    for name in ("first.json", "second.json"):
+        summary, plan = solve_example(tmp_path / name, "--time-limit", "20")
+        assert "gives the same plan (work limit 5, a quarter of the" in summary
+        plans.append(plan)
+    first, second = plans
+    assert first["solver"]["work_limit"] == 5.0
+    assert first["solver"]["work_limit_auto"] is True
+    assert first["solver"]["reproducible"] is True
+    assert first["deployments"] == second["deployments"]
+
+
+def test_work_limit_none_searches_against_the_clock(tmp_path: Path) -> None:
+    summary, plan = solve_example(
+        tmp_path / "plan.json", "--work-limit", "none", "--time-limit", "5"
+    )
+    assert "may differ: searched against the clock" in summary
+    assert plan["solver"]["work_limit"] is None
+    assert plan["solver"]["reproducible"] is False
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "soon", "inf"])
+def test_a_bad_work_limit_gets_status_2_and_writes_nothing(
+    tmp_path: Path, limit: str
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    solved = run("solve", EXAMPLE, "-o", plan_file, "--work-limit", limit)
+    assert solved.returncode == 2
+    assert "--work-limit" in solved.stderr
+    assert "fix:" in solved.stderr
+    assert "Traceback" not in solved.stderr
+    assert not plan_file.exists()
+
+
 def test_a_work_limit_cut_by_the_time_limit_is_told(tmp_path: Path) -> None:
     summary, plan = solve_example(
         tmp_path / "plan.json", "--work-limit", "1000", "--time-limit", "0.5"

@@ -387,8 +387,45 @@ def test_a_time_limit_that_cuts_a_work_limit_is_not_reproducible() -> None:
     assert result.check.valid
     assert result.plan.solver["reproducible"] is False
     # Searching against the clock alone, no plan claims to be.
-    free = solve(load_scenario(EXAMPLE), method="cpsat", time_limit=5)
+    free = solve(
+        load_scenario(EXAMPLE), method="cpsat", time_limit=5, work_limit=None
+    )
     assert free.plan.solver["reproducible"] is False
+
+
+def test_by_default_a_scenario_solved_whole_is_reproducible() -> None:
+    # No work limit given: every group is solved whole, so the search is
+    # capped at a quarter of the time limit, and a rerun repeats it.
+    runs = solved_twice(time_limit=12)
+    for run in runs:
+        assert run.check.valid
+        assert run.plan.solver["work_limit"] == pytest.approx(3.0)
+        assert run.plan.solver["work_limit_auto"] is True
+        assert run.plan.solver["reproducible"] is True
+    assert legs_of(runs[0].plan) == legs_of(runs[1].plan)
+
+
+def test_by_default_a_scenario_needing_the_local_search_runs_by_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The local search's neighbourhoods are slow under CP-SAT's
+    # reproducible search: unless a work limit is given, it keeps the
+    # clock, and the plan does not claim to be reproducible.
+    from rotaplan.solve.cpsat import solver
+
+    monkeypatch.setattr(solver, "_WHOLE_MODEL_LIMIT", 0)
+    result = solve(load_scenario(EXAMPLE), method="cpsat", time_limit=3)
+    assert any(p["phase"] == "local search" for p in result.details["phases"])
+    assert result.check.valid
+    assert result.plan.solver["work_limit"] is None
+    assert result.plan.solver["work_limit_auto"] is True
+    assert result.plan.solver["reproducible"] is False
+
+
+@pytest.mark.parametrize("limit", [0, -2.0, "soon"])
+def test_a_work_limit_must_be_above_zero_auto_or_none(limit: object) -> None:
+    with pytest.raises(ValueError, match="work_limit"):
+        solve(load_scenario(EXAMPLE), method="cpsat", work_limit=limit)
 
 
 def test_progress_reports_incumbent_and_bound() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -139,18 +140,41 @@ def summary_table(
 
 def _rerun_words(solver: dict[str, Any], interrupted: bool) -> str:
     """Whether a rerun gives this plan again, and how to make it so."""
+    auto = solver.get("work_limit_auto")
     if solver.get("reproducible"):
         work = solver.get("work_limit")
-        how = "" if work is None else f" (work limit {work:g})"
+        how = "" if work is None else f" (work limit {work:g}"
+        if how:
+            how += ", a quarter of the time limit)" if auto else ")"
         return f"gives the same plan{how}"
     if interrupted:
         return "may differ: the search was interrupted"
     if solver.get("work_limit") is None:
+        why = "a scenario this large is " if auto else ""
         return (
-            "may differ: searched against the clock "
+            f"may differ: {why}searched against the clock "
             "(--work-limit W repeats a plan)"
         )
     return "may differ: the time limit came before the work limit"
+
+
+def _work_limit(text: str) -> float | str | None:
+    """``--work-limit`` as ``solve`` takes it."""
+    word = text.strip().lower()
+    if word in ("auto", "none"):
+        return None if word == "none" else "auto"
+    try:
+        value = float(word)
+    except ValueError:
+        value = 0.0
+    if not (math.isfinite(value) and value > 0):
+        raise _bad(
+            "--work-limit",
+            "work_limit",
+            f"{text!r} is not a number of seconds above 0, 'auto' or 'none'",
+            "give deterministic seconds such as 5, or 'auto', or 'none'",
+        )
+    return value
 
 
 def _cut_by_time_limit(solver: dict[str, Any], interrupted: bool) -> bool:
@@ -180,14 +204,16 @@ def solve_command(
     ] = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     work_limit: Annotated[
-        float | None,
+        str,
         typer.Option(
-            min=0.01,
-            help="cap the search in deterministic seconds, so that the "
-            "same input, seed, threads and work limit give the same plan "
-            "(default: none, search against the clock)",
+            metavar="W|auto|none",
+            help="cap the search in deterministic seconds W, so that the "
+            "same input, seed, threads and work limit give the same plan; "
+            "'auto' takes a quarter of the time limit, or searches "
+            "against the clock when the scenario needs the local search; "
+            "'none' always searches against the clock",
         ),
-    ] = None,
+    ] = "auto",
     keep: Annotated[
         Path | None,
         typer.Option(help="published plan to change as little as possible"),
@@ -207,6 +233,7 @@ def solve_command(
             f"unknown method {method!r}",
             f"use one of {', '.join(METHODS)}",
         )
+    work = _work_limit(work_limit)
     scenario = _load(scenario_file)
     published = _load_plan(keep) if keep is not None else None
     _writable(output, "output")
@@ -222,7 +249,7 @@ def solve_command(
             keep=published,
             progress=cb,
             interruptible=True,
-            work_limit=work_limit,
+            work_limit=work,
         ),
         bar,
     )

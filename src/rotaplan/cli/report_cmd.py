@@ -235,9 +235,11 @@ def compare_command(
         bool, typer.Option("--json", help="print JSON instead of text")
     ] = False,
 ) -> None:
-    """What changed between two plans of a scenario (deployments moved,
-    units swapped, added, removed) and the checker's measures before and
-    after. Exit status 0, or 2 on bad input.
+    """What changed between two plans of a scenario.
+
+    Deployments moved, units swapped, added and removed, and the
+    checker's measures before and after. Exit status 0, or 2 on bad
+    input.
     """
     try:
         scenario, (first, second) = load_inputs(

@@ -72,11 +72,11 @@ def solve(
     time_limit
         Seconds the search may take.
     threads, seed
-        Search workers and random seed. With a work limit (below) the
-        same input, seed, threads and work limit give the same plan,
-        unless the time limit cuts the search first
-        (``plan.solver["reproducible"]`` says). With ``threads=1`` a
-        solve that finishes by proof does too.
+        Search workers and random seed. With a work limit (below, the
+        default for scenarios solved whole) the same input, seed,
+        threads and work limit give the same plan, unless the time limit
+        cuts the search first (``plan.solver["reproducible"]`` says).
+        With ``threads=1`` a solve that finishes by proof does too.
     keep
         A published plan to change as little as possible: among the
         plans optimal in gap and substitution penalty, ``cpsat`` keeps
@@ -89,9 +89,13 @@ def solve(
         For ``cpsat``: ``interruptible=True`` lets Ctrl-C stop the
         search and return the best plan so far
         (``details["interrupted"]``); ``work_limit`` caps the search in
-        CP-SAT's deterministic seconds, for reproducible plans (default
-        None: against the clock alone, all threads free-running, faster
-        to a good plan at scale but not reproducible);
+        CP-SAT's deterministic seconds, for reproducible plans. The
+        default ``"auto"`` takes a quarter of ``time_limit`` when every
+        group of the scenario is solved whole, and searches against the
+        clock alone when one needs the local search (large scenarios);
+        ``None`` always searches against the clock (all threads
+        free-running: faster to a good plan at scale, not
+        reproducible);
         ``log=True`` prints CP-SAT's log; any other name is passed to
         CP-SAT as a parameter.
 

@@ -7,6 +7,7 @@ no CP-SAT type crosses it. The model is described in
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,14 @@ from .solver import Snapshot, optimize
 
 # Checks of a whole plan still to come when the search stops.
 _FINAL_CHECKS = 3
+# ``work_limit`` by default: a quarter of the time limit, so that a
+# rerun gives the same plan, unless the scenario needs the local search
+# (then the clock alone, see ``solver.optimize``). A work-second costs
+# 1.5 to 4 s of wall time on two threads, depending on the scenario, so
+# the work limit, not the clock, ends a search that does not end by
+# proof.
+AUTO = "auto"
+_AUTO_WORK_PER_SECOND = 0.25
 # Our own parameters; every other keyword goes to CP-SAT as it is.
 OWN_PARAMS = ("interruptible", "work_limit", "log")
 _ENGINE_FIELDS = frozenset(
@@ -63,12 +72,24 @@ def settings_from(
             f"'cpsat'; use {', '.join(OWN_PARAMS)} or a CP-SAT "
             "parameter name"
         )
-    work = params.get("work_limit")
+    work = params.get("work_limit", AUTO)
+    limit = None
+    if work != AUTO and work is not None:
+        try:
+            limit = float(work)
+        except (TypeError, ValueError):
+            limit = math.nan
+        if not (math.isfinite(limit) and limit > 0):
+            raise ValueError(
+                "work_limit must be a number of seconds above 0, "
+                f"{AUTO!r} or None; got {work!r}"
+            )
     return Settings(
         time_limit=float(time_limit),
         threads=threads,
         seed=int(seed),
-        work_limit=None if work is None else float(work),
+        work_limit=limit,
+        auto_work=work == AUTO,
         interruptible=bool(params.get("interruptible", False)),
         log=bool(params.get("log", False)),
         engine=engine,
@@ -120,6 +141,10 @@ def optimize_plan(
 
     if began is None:
         began = time.perf_counter()
+    if settings.auto_work:
+        settings = replace(
+            settings, work_limit=settings.time_limit * _AUTO_WORK_PER_SECOND
+        )
     relay = greedy_plan(inst)
     checking = time.perf_counter()
     relay_order = order(relay)
@@ -171,7 +196,8 @@ def optimize_plan(
             "threads": settings.workers,
             "seed": settings.seed,
             "groups": len(outcome.groups),
-            "work_limit": settings.work_limit,
+            "work_limit": outcome.work_limit,
+            "work_limit_auto": settings.auto_work,
             "reproducible": outcome.reproducible,
         },
     }

@@ -114,6 +114,8 @@ class Outcome:
     # Whether work alone ended every step (a work limit was given, and
     # the time limit did not cut in): a rerun gives the same plan.
     reproducible: bool = False
+    # The work limit the search had (None: against the clock).
+    work_limit: float | None = None
 
 
 class _Reporter:
@@ -737,6 +739,13 @@ def optimize(
         When the caller's clock started (``time.perf_counter``), for the
         elapsed time in progress reports; default now.
     """
+    first_groups = split(inst, frozenset())
+    local = any(_too_big(g) for g in first_groups)
+    if settings.auto_work and local:
+        # CP-SAT's reproducible search solves the local search's
+        # neighbourhoods several times more slowly (docs/optimizer.md):
+        # a work limit chosen for the user is dropped for the clock.
+        settings = replace(settings, work_limit=None)
     clock = _Clock(settings)
     settings = replace(settings, deadline=clock.deadline)
 
@@ -771,8 +780,8 @@ def optimize(
     interrupted = False
     try:
         while True:
-            groups = split(inst, enforced)
-            if not enforced and any(_too_big(g) for g in groups):
+            groups = split(inst, enforced) if enforced else first_groups
+            if not enforced and local:
                 # Large instances are searched locally, with capacity
                 # in every neighbourhood: link their sites from the start.
                 enforced = frozenset(
@@ -843,6 +852,7 @@ def optimize(
         reproducible=settings.work_limit is not None
         and not interrupted
         and clock.wall_left() > _DEADLINE_MARGIN,
+        work_limit=settings.work_limit,
     )
 
 
