@@ -133,6 +133,11 @@ def test_changes_name_ids_and_iso_dates(
         date.fromisoformat(entry["from"]["start"])
         date.fromisoformat(entry["to"]["end"])
     assert changes["kept"] >= len(tours) - 2
+    # Re-planning searches against the clock unless a work limit is
+    # given: the reproducible search proves its last level too slowly.
+    assert result.plan.solver["work_limit"] is None
+    assert result.plan.solver["work_limit_auto"] is True
+    assert result.plan.solver["reproducible"] is False
 
 
 def test_deployments_of_a_unit_no_longer_there_are_removed(

@@ -108,6 +108,7 @@ def summary_table(
     plan: Plan,
     result: CheckResult,
     interrupted: bool = False,
+    replanning: bool = False,
 ) -> Table:
     m = result.measures
     required = required_unit_days(scenario)
@@ -134,23 +135,31 @@ def summary_table(
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s ({plan.solver['name']})")
     if "reproducible" in plan.solver:
-        table.add_row("rerun", _rerun_words(plan.solver, interrupted))
+        table.add_row(
+            "rerun", _rerun_words(plan.solver, interrupted, replanning)
+        )
     return table
 
 
-def _rerun_words(solver: dict[str, Any], interrupted: bool) -> str:
+def _rerun_words(
+    solver: dict[str, Any], interrupted: bool, replanning: bool = False
+) -> str:
     """Whether a rerun gives this plan again, and how to make it so."""
     auto = solver.get("work_limit_auto")
     if solver.get("reproducible"):
         work = solver.get("work_limit")
-        how = "" if work is None else f" (work limit {work:g}"
-        if how:
-            how += ", a quarter of the time limit)" if auto else ")"
-        return f"gives the same plan{how}"
+        if work is None:
+            return "gives the same plan"
+        whence = ", a quarter of the time limit" if auto else ""
+        return f"gives the same plan (work limit {work:g}{whence})"
     if interrupted:
         return "may differ: the search was interrupted"
     if solver.get("work_limit") is None:
-        why = "a scenario this large is " if auto else ""
+        why = ""
+        if auto:
+            why = "a scenario this large is "
+            if replanning:
+                why = "re-planning is "
         return (
             f"may differ: {why}searched against the clock "
             "(--work-limit W repeats a plan)"
@@ -210,7 +219,8 @@ def solve_command(
             help="cap the search in deterministic seconds W, so that the "
             "same input, seed, threads and work limit give the same plan; "
             "'auto' takes a quarter of the time limit, or searches "
-            "against the clock when the scenario needs the local search; "
+            "against the clock when the scenario needs the local search "
+            "or --keep re-plans; "
             "'none' always searches against the clock",
         ),
     ] = "auto",
@@ -269,7 +279,11 @@ def solve_command(
         write_text_atomic(csv, plan_to_csv(scenario, plan))
     if not quiet:
         interrupted = bool(result.details.get("interrupted"))
-        err.print(summary_table(scenario, plan, result.check, interrupted))
+        err.print(
+            summary_table(
+                scenario, plan, result.check, interrupted, keep is not None
+            )
+        )
         _print_changes(result)
         for explanation in explanations:
             err.print(f"[yellow]gap[/yellow] {explanation}", soft_wrap=True)

@@ -92,7 +92,8 @@ def solve(
         CP-SAT's deterministic seconds, for reproducible plans. The
         default ``"auto"`` takes a quarter of ``time_limit`` when every
         group of the scenario is solved whole, and searches against the
-        clock alone when one needs the local search (large scenarios);
+        clock alone when one needs the local search (large scenarios)
+        or when re-planning with ``keep``;
         ``None`` always searches against the clock (all threads
         free-running: faster to a good plan at scale, not
         reproducible);

@@ -26,7 +26,8 @@ from .solver import Snapshot, optimize
 _FINAL_CHECKS = 3
 # ``work_limit`` by default: a quarter of the time limit, so that a
 # rerun gives the same plan, unless the scenario needs the local search
-# (then the clock alone, see ``solver.optimize``). A work-second costs
+# (then the clock alone, see ``solver.optimize``) or a published plan
+# is re-planned (the clock too, see ``optimize_plan``). A work-second costs
 # 1.5 to 4 s of wall time on two threads, depending on the scenario, so
 # the work limit, not the clock, ends a search that does not end by
 # proof.
@@ -141,7 +142,10 @@ def optimize_plan(
 
     if began is None:
         began = time.perf_counter()
-    if settings.auto_work:
+    if settings.auto_work and published is None:
+        # Re-planning keeps the clock: CP-SAT's reproducible search
+        # proves its last level (changes, then deployments) several
+        # times more slowly (docs/optimizer.md).
         settings = replace(
             settings, work_limit=settings.time_limit * _AUTO_WORK_PER_SECOND
         )
