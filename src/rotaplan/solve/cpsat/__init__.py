@@ -143,9 +143,10 @@ def optimize_plan(
     if began is None:
         began = time.perf_counter()
     if settings.auto_work and published is None:
-        # Re-planning keeps the clock: CP-SAT's reproducible search
-        # proves its last level (changes, then deployments) several
-        # times more slowly (docs/optimizer.md).
+        # From the whole time limit, before the relay plan's time is
+        # taken off it. Re-planning keeps the clock: CP-SAT's
+        # reproducible search proves its last level (changes, then
+        # deployments) several times more slowly (docs/optimizer.md).
         settings = replace(
             settings, work_limit=settings.time_limit * _AUTO_WORK_PER_SECOND
         )

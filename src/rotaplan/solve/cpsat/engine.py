@@ -29,7 +29,8 @@ class Settings:
     # given, the search is reproducible whatever the machine's load.
     work_limit: float | None = None
     # No work limit was given: take a quarter of the time limit, or the
-    # clock alone when the scenario needs the local search.
+    # clock alone when the scenario needs the local search or a
+    # published plan is re-planned.
     auto_work: bool = False
     interruptible: bool = False
     log: bool = False

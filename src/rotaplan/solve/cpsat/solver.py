@@ -739,6 +739,7 @@ def optimize(
         When the caller's clock started (``time.perf_counter``), for the
         elapsed time in progress reports; default now.
     """
+    clock = _Clock(settings)
     first_groups = split(inst, frozenset())
     local = any(_too_big(g) for g in first_groups)
     if settings.auto_work and local:
@@ -746,7 +747,7 @@ def optimize(
         # neighbourhoods several times more slowly (docs/optimizer.md):
         # a work limit chosen for the user is dropped for the clock.
         settings = replace(settings, work_limit=None)
-    clock = _Clock(settings)
+        clock.settings = settings
     settings = replace(settings, deadline=clock.deadline)
 
     def still_valid(group: Instance) -> list[Leg] | None:
