@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +37,7 @@ from ..io import (
 from ..model import Plan, Policy, Scenario
 from ..model.scenario import BUILTIN_POLICY
 from ..solve import METHODS, Progress, Result, solve
+from ..solve.work_limit import work_limit_of
 from .progress import SolveProgress
 
 app = typer.Typer(
@@ -168,22 +168,17 @@ def _rerun_words(
 
 
 def _work_limit(text: str) -> float | str | None:
-    """``--work-limit`` as ``solve`` takes it."""
+    """``--work-limit`` as ``solve`` takes it (``none``: None)."""
     word = text.strip().lower()
-    if word in ("auto", "none"):
-        return None if word == "none" else "auto"
     try:
-        value = float(word)
+        return work_limit_of(None if word == "none" else word)
     except ValueError:
-        value = 0.0
-    if not (math.isfinite(value) and value > 0):
         raise _bad(
             "--work-limit",
             "work_limit",
             f"{text!r} is not a number of seconds above 0, 'auto' or 'none'",
             "give deterministic seconds such as 5, or 'auto', or 'none'",
-        )
-    return value
+        ) from None
 
 
 def _cut_by_time_limit(solver: dict[str, Any], interrupted: bool) -> bool:

@@ -7,7 +7,6 @@ no CP-SAT type crosses it. The model is described in
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,20 +17,19 @@ from ortools.sat import sat_parameters_pb2
 from ...model import Instance, Measures
 from ...model.instance import Leg
 from ..greedy import greedy_plan
+from ..work_limit import AUTO, work_limit_of
 from .changes import plan_changes
 from .engine import Settings
 from .solver import Snapshot, optimize
 
 # Checks of a whole plan still to come when the search stops.
 _FINAL_CHECKS = 3
-# ``work_limit`` by default: a quarter of the time limit, so that a
-# rerun gives the same plan, unless the scenario needs the local search
-# (then the clock alone, see ``solver.optimize``) or a published plan
-# is re-planned (the clock too, see ``optimize_plan``). A work-second costs
-# 1.5 to 4 s of wall time on two threads, depending on the scenario, so
-# the work limit, not the clock, ends a search that does not end by
-# proof.
-AUTO = "auto"
+# ``work_limit`` by default (``AUTO``): a quarter of the time limit, so
+# that a rerun gives the same plan, unless the scenario needs the local
+# search or a published plan is re-planned (then the clock alone, see
+# ``solver.optimize``). A work-second costs 1.5 to 4 s of wall time on
+# two threads, depending on the scenario, so the work limit, not the
+# clock, ends a search that does not end by proof.
 _AUTO_WORK_PER_SECOND = 0.25
 # Our own parameters; every other keyword goes to CP-SAT as it is.
 OWN_PARAMS = ("interruptible", "work_limit", "log")
@@ -73,23 +71,12 @@ def settings_from(
             f"'cpsat'; use {', '.join(OWN_PARAMS)} or a CP-SAT "
             "parameter name"
         )
-    work = params.get("work_limit", AUTO)
-    limit = None
-    if work != AUTO and work is not None:
-        try:
-            limit = float(work)
-        except (TypeError, ValueError):
-            limit = math.nan
-        if not (math.isfinite(limit) and limit > 0):
-            raise ValueError(
-                "work_limit must be a number of seconds above 0, "
-                f"{AUTO!r} or None; got {work!r}"
-            )
+    work = work_limit_of(params.get("work_limit", AUTO))
     return Settings(
         time_limit=float(time_limit),
         threads=threads,
         seed=int(seed),
-        work_limit=limit,
+        work_limit=work if isinstance(work, float) else None,
         auto_work=work == AUTO,
         interruptible=bool(params.get("interruptible", False)),
         log=bool(params.get("log", False)),
@@ -142,11 +129,9 @@ def optimize_plan(
 
     if began is None:
         began = time.perf_counter()
-    if settings.auto_work and published is None:
+    if settings.auto_work:
         # From the whole time limit, before the relay plan's time is
-        # taken off it. Re-planning keeps the clock: CP-SAT's
-        # reproducible search proves its last level (changes, then
-        # deployments) several times more slowly (docs/optimizer.md).
+        # taken off it; ``optimize`` drops it where the clock is better.
         settings = replace(
             settings, work_limit=settings.time_limit * _AUTO_WORK_PER_SECOND
         )

@@ -28,9 +28,9 @@ class Settings:
     # Deterministic time (CP-SAT's work units) for the whole solve; when
     # given, the search is reproducible whatever the machine's load.
     work_limit: float | None = None
-    # No work limit was given: take a quarter of the time limit, or the
-    # clock alone when the scenario needs the local search or a
-    # published plan is re-planned.
+    # No work limit was given: ``work_limit`` is a quarter of the time
+    # limit, dropped for the clock when the scenario needs the local
+    # search or a published plan is re-planned (``solver.optimize``).
     auto_work: bool = False
     interruptible: bool = False
     log: bool = False

@@ -742,10 +742,12 @@ def optimize(
     clock = _Clock(settings)
     first_groups = split(inst, frozenset())
     local = any(_too_big(g) for g in first_groups)
-    if settings.auto_work and local:
+    if settings.auto_work and (local or published is not None):
         # CP-SAT's reproducible search solves the local search's
-        # neighbourhoods several times more slowly (docs/optimizer.md):
-        # a work limit chosen for the user is dropped for the clock.
+        # neighbourhoods, and proves re-planning's last level (changes,
+        # then deployments), several times more slowly
+        # (docs/optimizer.md): a work limit chosen for the user is
+        # dropped for the clock.
         settings = replace(settings, work_limit=None)
         clock.settings = settings
     settings = replace(settings, deadline=clock.deadline)
