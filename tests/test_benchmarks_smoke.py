@@ -140,3 +140,28 @@ def test_run_main_on_s_writes_checked_results(tmp_path: Path) -> None:
     assert runs["milp"]["dropped"] == 0
     assert (tmp_path / "latest.md").read_text().startswith("Benchmark run")
     assert "S-tight-s0" in payload["ratios"]
+
+
+def test_replan_changes_are_valid_scenarios_with_the_change() -> None:
+    import yaml
+
+    from rotaplan.solve import solve
+
+    replan_mod = _load("replan", "rotaplan_bench_replan")
+    data = yaml.safe_load(replan_mod.EXAMPLE.read_text(encoding="utf-8"))
+    plan = solve(build_scenario(data), method="greedy").plan
+    changed = dict(replan_mod.changes_of(data, plan))
+    assert len(changed) == 5
+    for name, scenario in changed.items():
+        built = build_scenario(scenario)
+        assert fixed_problems(built) == []
+        if name.startswith("lose "):
+            gone = name.split()[1]
+            assert gone not in {u.id for u in built.units}
+        if name.startswith("blackout "):
+            dark = name.split()[1]
+            assert any(u.blackouts for u in built.units if u.id == dark)
+    assert any(
+        e.id == "NEW-EXERCISE"
+        for e in build_scenario(changed["new exercise"]).exercises
+    )

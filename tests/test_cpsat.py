@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from rotaplan.analyze.check import check
 from rotaplan.io import load_scenario
 from rotaplan.model import Instance, Plan, Scenario, build_scenario
+from rotaplan.model.instance import Leg
 from rotaplan.solve import METHODS, Progress, solve
 from rotaplan.solve.cpsat.bounds import availability_bound
 from rotaplan.solve.cpsat.model import RotaModel, evaluate
@@ -542,3 +543,43 @@ def test_local_search_for_large_groups_keeps_plans_valid(
     assert result.objective.primary == 0
     assert result.bound <= result.objective.primary
     assert any(p["phase"] == "local search" for p in result.details["phases"])
+
+
+def test_time_out_with_a_site_overloaded_keeps_the_last_sound_plan() -> None:
+    # A solve whose time runs out with a site overloaded gives the
+    # groups there their part of the last combined plan that overloaded
+    # none (what an earlier level found), not the plan it started from.
+    from rotaplan.solve.cpsat.groups import split
+    from rotaplan.solve.cpsat.solver import (
+        GroupOutcome,
+        _fall_back,
+        overloaded_sites,
+    )
+
+    scenario = one_site(
+        [unit("A1"), unit("B1", "fires"), unit("B2", "fires")],
+        [
+            requirement(0, 200),
+            requirement(0, 200, id="F", capability="fires"),
+        ],
+        horizon=200,
+        policy={"transit_days": 0, "handover_days": 0, "dwell_ratio": 1.0},
+        sites=[{"id": "camp", "capacity_troops": 1000}],
+    )
+    inst = Instance.from_scenario(scenario)
+    a1 = Leg("A1", "R", 0, 200)
+    b1, b2 = Leg("B1", "F", 0, 200), Leg("B2", "F", 0, 200)
+    sound = [a1, b1]
+    groups = split(inst, frozenset())
+    found = {"A1": [a1], "B1": [b1, b2]}
+    outcomes = [
+        GroupOutcome(
+            found["A1" if "A1" in g.units else "B1"], 0.0, 0.0, True, []
+        )
+        for g in groups
+    ]
+    assert overloaded_sites(inst, [a1, b1, b2]) == {"camp"}
+    kept = _fall_back(inst, outcomes, sound, groups)
+    legs = sorted((x for o in kept for x in o.legs), key=lambda x: x.unit)
+    assert legs == [a1, b1]
+    assert not any(o.proved for o in kept)

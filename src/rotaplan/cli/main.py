@@ -108,7 +108,6 @@ def summary_table(
     plan: Plan,
     result: CheckResult,
     interrupted: bool = False,
-    replanning: bool = False,
 ) -> Table:
     m = result.measures
     required = required_unit_days(scenario)
@@ -135,15 +134,11 @@ def summary_table(
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s ({plan.solver['name']})")
     if "reproducible" in plan.solver:
-        table.add_row(
-            "rerun", _rerun_words(plan.solver, interrupted, replanning)
-        )
+        table.add_row("rerun", _rerun_words(plan.solver, interrupted))
     return table
 
 
-def _rerun_words(
-    solver: dict[str, Any], interrupted: bool, replanning: bool = False
-) -> str:
+def _rerun_words(solver: dict[str, Any], interrupted: bool) -> str:
     """Whether a rerun gives this plan again, and how to make it so."""
     auto = solver.get("work_limit_auto")
     if solver.get("reproducible"):
@@ -155,11 +150,7 @@ def _rerun_words(
     if interrupted:
         return "may differ: the search was interrupted"
     if solver.get("work_limit") is None:
-        why = ""
-        if auto:
-            why = "a scenario this large is "
-            if replanning:
-                why = "re-planning is "
+        why = "a scenario this large is " if auto else ""
         return (
             f"may differ: {why}searched against the clock "
             "(--work-limit W repeats a plan)"
@@ -274,11 +265,7 @@ def solve_command(
         write_text_atomic(csv, plan_to_csv(scenario, plan))
     if not quiet:
         interrupted = bool(result.details.get("interrupted"))
-        err.print(
-            summary_table(
-                scenario, plan, result.check, interrupted, keep is not None
-            )
-        )
+        err.print(summary_table(scenario, plan, result.check, interrupted))
         _print_changes(result)
         for explanation in explanations:
             err.print(f"[yellow]gap[/yellow] {explanation}", soft_wrap=True)

@@ -8,6 +8,11 @@ Per group, three levels, each starting from the best plan so far:
 3. with both held, minimize the deployments (when re-planning, first the
    published deployments changed, then the deployments).
 
+When re-planning, the first two levels do not depend on the published
+plan, so they are solved by the same model as a fresh plan (its
+symmetry breaking, bounds and local search included); only the last
+level is solved by a model that knows the published deployments.
+
 Levels run across all groups in turn (every group's gap first). A level
 that does not finish by proof ends the sequence for its group: the plan
 is the best found, and only the bound on ``primary`` is claimed. A
@@ -32,6 +37,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ...model import Instance
 from ...model.instance import Leg
+from ..greedy import greedy_plan
 from ..shortfall import primary_of, shortfalls
 from .bounds import (
     ShortFloor,
@@ -191,19 +197,25 @@ class _GroupSearch:
         published: list[Leg] | None,
         floor: float,
         is_valid: Callable[[list[Leg]], bool] | None = None,
+        keep: list[Leg] | None = None,
     ) -> None:
         """``published``: the group's part of the published plan, given
         only where it is still valid (the caller asks the checker);
         ``is_valid``: the checker's verdict on the group's deployments,
-        for plans found outside the model."""
+        for plans found outside the model; ``keep``: when re-planning,
+        the group's part of the published plan, valid or not, whose
+        changes the last level counts."""
         self.rm = rm
         self.is_valid = is_valid
+        self.keep = keep
+        self.published = published
         self.candidates = [rm.canonical(start)]
         if published is not None:
             again = self._in_model(published)
             if again is not None:
                 self.candidates.append(again)
         self.best = min(self.candidates, key=self.key)
+        self.floored = False
         self.level = PRIMARY
         self.stalled = False
         # Computed once: the bound, the local search's aim and the
@@ -461,15 +473,74 @@ class _GroupSearch:
         """Every optimal plan is short only where no plan can help it,
         so each requirement needs at least its fewest deployments
         (``bounds.fewest_deployments``); telling the model lets it prove
-        the last level, which its own relaxation rarely does."""
+        the last level, which its own relaxation rarely does. Added again
+        to re-planning's model (``_to_replanning``), recorded once."""
         fewest = fewest_deployments(self.rm.inst, self.floor)
         serving = self.rm.variables.serving
         for req_id, least in fewest.items():
             if least > 0 and req_id in serving:
                 self.rm.model.add(serving[req_id] >= least)
+        if not self.floored:
+            self.phases.append(
+                {
+                    "phase": "deployment floors",
+                    "deployments": sum(fewest.values()),
+                }
+            )
+        self.floored = True
+
+    def _to_replanning(self) -> None:
+        """Re-planning's last level: from here on, the model that counts
+        the published deployments changed, with the first two levels
+        held at the optimum proved for them. The best plan so far, the
+        published plan (where still valid) and the published plan
+        repaired by the relay planner compete on changes, then
+        deployments."""
+        began = time.perf_counter()
+        old = self.rm
+        rm = RotaModel(old.inst, self.keep, old.capacity_sites)
+        best = rm.canonical(self.best)
+        values = rm.values_of(best)
+        obj = rm.objective
+        rm.model.add(obj.primary <= evaluate(obj.primary, values))
+        rm.model.add(obj.penalty <= evaluate(obj.penalty, values))
+        self.rm = rm
+        self.best = best
+        if self.floored:
+            self._add_deployment_floors()
+        for legs in (self.published, self._published_repaired()):
+            if legs is not None:
+                self._take_checked([x for x in legs if not x.fixed])
         self.phases.append(
-            {"phase": "deployment floors", "deployments": sum(fewest.values())}
+            {
+                "phase": "published plan",
+                "seconds": round(time.perf_counter() - began, 3),
+                "changes": self.key(self.best)[2],
+            }
         )
+
+    def _published_repaired(self) -> list[Leg] | None:
+        """The published deployments the model can still hold, with the
+        relay planner filling around them what they leave open: when it
+        is as good at the first two levels, a plan that changes nothing
+        that could stay, which the search itself finds slowly (seconds
+        on the bundled example less one unit, against a few
+        milliseconds here)."""
+        held = [m.leg for m in self.rm.objective.keep if m.kept is not None]
+        if not held:
+            return None
+        inst = self.rm.inst
+        ours = {(x.unit, x.requirement, x.start, x.end) for x in held}
+        around = replace(
+            inst, fixed=[*inst.fixed, *(replace(x, fixed=True) for x in held)]
+        )
+        legs = []
+        for x in greedy_plan(around):
+            if (x.unit, x.requirement, x.start, x.end) in ours:
+                legs.append(replace(x, fixed=False))
+            elif not x.fixed:
+                legs.append(x)
+        return legs
 
     def advance(
         self,
@@ -486,13 +557,18 @@ class _GroupSearch:
             rm.model.add(obj.penalty <= evaluate(obj.penalty, {}))
             self.level = DEPLOYMENTS
             level = DEPLOYMENTS
+        if level == DEPLOYMENTS and self.keep is not None:
+            if rm.objective.changes is None:
+                self._to_replanning()
+                wall = max(0.0, wall - self.phases[-1]["seconds"])
+            rm, obj = self.rm, self.rm.objective
         target: cp_model.LinearExprT = (obj.primary, obj.penalty)[
             min(level, PENALTY)
         ]
         hint = self.best
         if level == DEPLOYMENTS:
             target = obj.deployments
-            if self.schedules is not None and obj.changes is None:
+            if self.schedules is not None:
                 # Plans at the optimum have at least this many.
                 fewest = self.schedules.fewest_deployments(
                     _measure(rm, self.best)[0]
@@ -503,16 +579,12 @@ class _GroupSearch:
                 )
             if obj.changes is not None:
                 target = obj.changes * (rm.slot_count + 1) + obj.deployments
-                # Hint the published plan when it is still as good.
-                for candidate in self.candidates[1:]:
-                    if self.key(candidate)[:2] == self.key(self.best)[:2]:
-                        hint = candidate
-        if level == PRIMARY and obj.exact and obj.changes is None:
+        if level == PRIMARY and obj.exact:
             # First, as the local search then starts from the plan the
             # schedules combine into.
             spent_wall = self._price_schedules(settings, wall, work, report)
             wall = max(0.0, wall - spent_wall)
-        if level == PRIMARY and obj.changes is None:
+        if level == PRIMARY:
             spent = self._local_first(settings, wall, work, report)
             wall = max(0.0, wall - spent[0])
             work = None if work is None else max(0.0, work - spent[1])
@@ -742,12 +814,10 @@ def optimize(
     clock = _Clock(settings)
     first_groups = split(inst, frozenset())
     local = any(_too_big(g) for g in first_groups)
-    if settings.auto_work and (local or published is not None):
+    if settings.auto_work and local:
         # CP-SAT's reproducible search solves the local search's
-        # neighbourhoods, and proves re-planning's last level (changes,
-        # then deployments), several times more slowly
-        # (docs/optimizer.md): a work limit chosen for the user is
-        # dropped for the clock.
+        # neighbourhoods several times more slowly (docs/optimizer.md):
+        # a work limit chosen for the user is dropped for the clock.
         settings = replace(settings, work_limit=None)
         clock.settings = settings
     settings = replace(settings, deadline=clock.deadline)
@@ -780,6 +850,9 @@ def optimize(
     searches: dict[_GroupKey, _Search] = {}
     current: list[_Search] = []
     current_groups: list[Instance] = []
+    # The last combined plan that overloads no site: what groups fall
+    # back to when time runs out with a site overloaded.
+    sound = start
     interrupted = False
     try:
         while True:
@@ -798,7 +871,7 @@ def optimize(
                         searches[key] = _new_search(
                             g,
                             enforced,
-                            start,
+                            sound,
                             published,
                             still_valid,
                             _floor(g, searches),
@@ -822,7 +895,10 @@ def optimize(
                 interrupted = interrupted or _run_level(
                     current, level, settings, clock, reporter, interrupted
                 )
-                over = overloaded_sites(inst, _combine(current))
+                combined = _combine(current)
+                over = overloaded_sites(inst, combined)
+                if not over:
+                    sound = combined
                 if over or interrupted:
                     break
             if not over:
@@ -842,7 +918,7 @@ def optimize(
         )
     outcomes = [s.outcome() for s in current]
     if overloaded_sites(inst, _combine(outcomes)):
-        outcomes = _fall_back(inst, outcomes, start, current_groups)
+        outcomes = _fall_back(inst, outcomes, sound, current_groups)
     legs = _combine(outcomes)
     return Outcome(
         legs=legs,
@@ -871,16 +947,15 @@ def _new_search(
     legs = _restrict(start, group) or []
     if _too_big(group):
         return _LocalSearch(group, legs, floor, is_valid)
+    # The first two levels are solved as for a fresh plan; the published
+    # deployments count only in the last (``_GroupSearch._to_replanning``).
     return _GroupSearch(
-        RotaModel(
-            group,
-            _restrict(published, group),
-            enforced & frozenset(group.sites),
-        ),
+        RotaModel(group, None, enforced & frozenset(group.sites)),
         legs,
         still_valid(group),
         floor,
         is_valid,
+        keep=_restrict(published, group) or None,
     )
 
 
@@ -997,19 +1072,21 @@ def _combine(parts: list[Any]) -> list[Leg]:
 def _fall_back(
     inst: Instance,
     outcomes: list[GroupOutcome],
-    start: list[Leg],
+    sound: list[Leg],
     groups: list[Instance],
 ) -> list[GroupOutcome]:
     """Out of time with a site overloaded: give the groups there their
-    starting plan back until no site is (the start is valid, so this
-    ends)."""
+    part of ``sound`` back until no site is (``sound``, the last
+    combined plan that overloaded none, or the start, is valid, so this
+    ends). A level that ran out of time after an earlier one passed so
+    keeps what that one found, not just the start."""
     outcomes = list(outcomes)
     while over := overloaded_sites(inst, _combine(outcomes)):
         for i, group in enumerate(groups):
             if over & frozenset(group.sites):
                 old = outcomes[i]
                 outcomes[i] = GroupOutcome(
-                    _restrict(start, group) or [],
+                    _restrict(sound, group) or [],
                     old.primary,
                     old.bound,
                     False,
