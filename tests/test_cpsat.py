@@ -583,3 +583,165 @@ def test_time_out_with_a_site_overloaded_keeps_the_last_sound_plan() -> None:
     legs = sorted((x for o in kept for x in o.legs), key=lambda x: x.unit)
     assert legs == [a1, b1]
     assert not any(o.proved for o in kept)
+
+
+# A random scenario (found by the bound test) on which OR-Tools 9.15's
+# symmetry detection raised an internal IndexError in one of the
+# optimizer's probes: the solve must still give a valid plan.
+SYMMETRY_FAILURE: dict[str, Any] = {
+    "name": "Random presence",
+    "horizon": {"start": "2025-01-01", "end": "2027-03-08"},
+    "sites": [{"id": "S0", "capacity_troops": 926}],
+    "requirements": [
+        {
+            "id": "R0",
+            "site": "S0",
+            "capability": "armor",
+            "start": "2025-07-11",
+            "end": "2026-12-14",
+            "priority": 0.0,
+        },
+        {
+            "id": "R1",
+            "site": "S0",
+            "capability": "armor",
+            "start": "2024-12-22",
+            "end": "2025-01-31",
+            "priority": 0.0,
+        },
+        {
+            "id": "R2",
+            "site": "S0",
+            "capability": "armor",
+            "start": "2025-06-06",
+            "end": "2025-12-02",
+        },
+        {
+            "id": "R3",
+            "site": "S0",
+            "capability": "armor",
+            "start": "2025-09-24",
+            "end": "2027-10-09",
+            "count": 2,
+            "priority": 0.5,
+        },
+    ],
+    "substitutions": [
+        {"capability": "armor", "by": "artillery", "penalty": 0.0}
+    ],
+    "exercises": [
+        {
+            "id": "E0",
+            "site": "S0",
+            "start": "2025-01-01",
+            "end": "2025-01-04",
+            "needs": [
+                {"capability": "armor", "count": 1},
+                {"capability": "artillery", "count": 1},
+            ],
+        },
+        {
+            "id": "E1",
+            "site": "S0",
+            "start": "2025-05-20",
+            "end": "2025-06-12",
+            "needs": [
+                {"capability": "armor", "count": 1},
+                {"capability": "artillery", "count": 1},
+            ],
+        },
+    ],
+    "fixed": [
+        {
+            "unit": "U00",
+            "requirement": "R0",
+            "start": "2025-01-01",
+            "end": "2025-08-10",
+        },
+        {
+            "unit": "U01",
+            "requirement": "R0",
+            "start": "2025-07-11",
+            "end": "2025-07-31",
+        },
+    ],
+    "units": [
+        {
+            "id": "U00",
+            "capability": "armor",
+            "troops": 50,
+            "transit_days": 0,
+            "handover_days": 0,
+            "min_deployment_days": 20,
+            "max_deployment_days": 105,
+            "dwell_ratio": 1.0,
+            "blackouts": [{"start": "2026-02-25", "end": "2026-10-15"}],
+        },
+        {
+            "id": "U01",
+            "capability": "armor",
+            "troops": 50,
+            "component": "active",
+            "transit_days": 0,
+            "handover_days": 0,
+            "max_deployment_days": 90,
+            "dwell_ratio": 4.0,
+            "available_until": "2027-11-27",
+        },
+        {
+            "id": "U02",
+            "capability": "artillery",
+            "troops": 67,
+            "last_return": "2023-08-10",
+            "last_deployment_days": 228,
+            "blackouts": [{"start": "2026-04-06", "end": "2026-06-14"}],
+        },
+        {
+            "id": "U03",
+            "capability": "armor",
+            "troops": 160,
+            "transit_days": 0,
+            "handover_days": 0,
+            "min_deployment_days": 30,
+            "max_deployment_days": 100,
+            "dwell_ratio": 0.0,
+            "min_dwell_days": 167,
+            "available_from": "2025-01-01",
+        },
+        {
+            "id": "U04",
+            "capability": "armor",
+            "troops": 293,
+            "available_from": "2025-10-21",
+        },
+    ],
+}
+
+
+def test_a_scenario_cp_sat_symmetry_fails_on_still_gets_a_plan() -> None:
+    scenario = build_scenario(SYMMETRY_FAILURE)
+    result = solve(scenario, method="cpsat", time_limit=3, threads=1)
+    verdict = check(scenario, result.plan)
+    assert verdict.valid, verdict.violations
+    assert result.objective.key() == verdict.measures.key()
+
+
+def test_a_cp_sat_internal_failure_is_retried_without_symmetry() -> None:
+    from ortools.sat.python import cp_model
+
+    from rotaplan.solve.cpsat.engine import solve_guarded
+
+    class FailsWithSymmetry(cp_model.CpSolver):
+        def solve(self, model: Any, callback: Any = None) -> Any:
+            if self.parameters.symmetry_level != 0:
+                raise IndexError(
+                    "absl::container_internal::raw_hash_map<>::at"
+                )
+            return super().solve(model, callback)
+
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 5, "x")
+    model.maximize(x)
+    solver = FailsWithSymmetry()
+    assert solve_guarded(solver, model) == cp_model.OPTIMAL
+    assert solver.value(x) == 5

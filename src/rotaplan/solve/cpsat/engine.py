@@ -119,6 +119,24 @@ def run_cpsat(
     return (solver if found else None), proved, value, low, info
 
 
+def solve_guarded(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
+    """``solver.solve``, once more without symmetry detection if CP-SAT
+    fails inside it: OR-Tools 9.15's symmetry code raises an internal
+    ``IndexError`` ("raw_hash_map<>::at") on some models (a random test
+    scenario's infeasible probe; ``symmetry_level`` 1 fails too, 0
+    solves it). The failure is deterministic, so the retry keeps a solve
+    reproducible."""
+    try:
+        return solver.solve(model, callback)
+    except IndexError:
+        solver.parameters.symmetry_level = 0
+        return solver.solve(model, callback)
+
+
 def _solve(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
@@ -133,13 +151,13 @@ def _solve(
     if not interruptible or (
         threading.current_thread() is not threading.main_thread()
     ):
-        return solver.solve(model, callback), False
+        return solve_guarded(solver, model, callback), False
     outcome: dict[str, Any] = {}
     finished = threading.Event()
 
     def run() -> None:
         try:
-            outcome["status"] = solver.solve(model, callback)
+            outcome["status"] = solve_guarded(solver, model, callback)
         except BaseException as exc:  # re-raised below, on this thread
             outcome["error"] = exc
         finally:

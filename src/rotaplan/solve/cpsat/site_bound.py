@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 
 from ...model import Instance
 from .bounds import ShortFloor, _possible
+from .engine import solve_guarded
 from .objective import primary_scale
 
 
@@ -264,7 +265,7 @@ def _day_excess(
     solver.parameters.catch_sigint_signal = False
     solver.parameters.random_seed = 0
     solver.parameters.max_time_in_seconds = 5.0
-    status = solver.solve(model)
+    status = solve_guarded(solver, model)
     if status == cp_model.OPTIMAL:
         return max(0.0, solver.objective_value / factor - at_floor)
     if status == cp_model.FEASIBLE:
