@@ -743,5 +743,8 @@ def test_a_cp_sat_internal_failure_is_retried_without_symmetry() -> None:
     x = model.new_int_var(0, 5, "x")
     model.maximize(x)
     solver = FailsWithSymmetry()
+    # CP-SAT's own Ctrl-C handler would outlive the solve and end the
+    # test run at the next test's Ctrl-C.
+    solver.parameters.catch_sigint_signal = False
     assert solve_guarded(solver, model) == cp_model.OPTIMAL
     assert solver.value(x) == 5
