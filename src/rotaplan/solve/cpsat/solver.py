@@ -209,12 +209,12 @@ class _GroupSearch:
         self.is_valid = is_valid
         self.keep = keep
         self.published = published
-        self.candidates = [rm.canonical(start)]
+        candidates = [rm.canonical(start)]
         if published is not None:
             again = self._in_model(published)
             if again is not None:
-                self.candidates.append(again)
-        self.best = min(self.candidates, key=self.key)
+                candidates.append(again)
+        self.best = min(candidates, key=self.key)
         self.floored = False
         self.level = PRIMARY
         self.stalled = False
@@ -489,13 +489,13 @@ class _GroupSearch:
             )
         self.floored = True
 
-    def _to_replanning(self) -> None:
+    def _to_replanning(self) -> float:
         """Re-planning's last level: from here on, the model that counts
         the published deployments changed, with the first two levels
         held at the optimum proved for them. The best plan so far, the
         published plan (where still valid) and the published plan
         repaired by the relay planner compete on changes, then
-        deployments."""
+        deployments. Returns the seconds spent."""
         began = time.perf_counter()
         old = self.rm
         rm = RotaModel(old.inst, self.keep, old.capacity_sites)
@@ -510,14 +510,16 @@ class _GroupSearch:
             self._add_deployment_floors()
         for legs in (self.published, self._published_repaired()):
             if legs is not None:
-                self._take_checked([x for x in legs if not x.fixed])
+                self._take_checked(legs)
+        spent = time.perf_counter() - began
         self.phases.append(
             {
                 "phase": "published plan",
-                "seconds": round(time.perf_counter() - began, 3),
+                "seconds": round(spent, 3),
                 "changes": self.key(self.best)[2],
             }
         )
+        return spent
 
     def _published_repaired(self) -> list[Leg] | None:
         """The published deployments the model can still hold, with the
@@ -559,8 +561,7 @@ class _GroupSearch:
             level = DEPLOYMENTS
         if level == DEPLOYMENTS and self.keep is not None:
             if rm.objective.changes is None:
-                self._to_replanning()
-                wall = max(0.0, wall - self.phases[-1]["seconds"])
+                wall = max(0.0, wall - self._to_replanning())
             rm, obj = self.rm, self.rm.objective
         target: cp_model.LinearExprT = (obj.primary, obj.penalty)[
             min(level, PENALTY)
