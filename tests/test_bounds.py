@@ -28,7 +28,7 @@ from rotaplan.solve.cpsat.bounds import (
     short_floor,
 )
 from rotaplan.solve.shortfall import shortfalls
-from strategies import scenarios
+from strategies import examples, scenarios
 from test_cpsat import (
     POLICY_50_100,
     exercise,
@@ -57,7 +57,7 @@ def fewest_by_search(
     raise AssertionError("unreachable")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     depth=st.lists(st.integers(0, 2), min_size=1, max_size=7),
     held=st.lists(
@@ -142,7 +142,7 @@ def assert_no_plan_at_the_bound_has_fewer(
     return reached
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(scenario=scenarios())
 def test_no_plan_at_the_availability_bound_has_fewer_deployments(
     scenario: Scenario,
@@ -172,7 +172,7 @@ def relief_scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(scenario=relief_scenarios())
 def test_no_plan_without_gaps_has_fewer_deployments(
     scenario: Scenario,

@@ -26,7 +26,7 @@ from rotaplan.solve import METHODS, Progress, solve
 from rotaplan.solve.cpsat.bounds import availability_bound
 from rotaplan.solve.cpsat.model import RotaModel, evaluate
 from rotaplan.solve.shortfall import primary_of
-from strategies import scenarios
+from strategies import examples, scenarios
 
 ORIGIN = date(2030, 1, 1)
 EXAMPLE = Path(__file__).parents[1] / "examples" / "lithuania.yaml"
@@ -275,7 +275,7 @@ def test_model_objective_equals_checker_measures(scenario: Scenario) -> None:
         assert deployments == measured.deployments
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(scenario=scenarios())
 def test_random_plans_are_valid_and_no_worse_than_greedy(
     scenario: Scenario,
@@ -298,7 +298,7 @@ def test_random_plans_are_valid_and_no_worse_than_greedy(
     assert deployments == verdict.measures.deployments
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(scenario=scenarios())
 def test_random_work_limited_solves_repeat_and_are_valid(
     scenario: Scenario,
@@ -321,7 +321,7 @@ def test_random_work_limited_solves_repeat_and_are_valid(
     assert legs_of(runs[0].plan) == legs_of(runs[1].plan)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(scenario=scenarios())
 def test_availability_bound_never_exceeds_a_valid_plan(
     scenario: Scenario,

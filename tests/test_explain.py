@@ -33,6 +33,7 @@ from rotaplan.analyze.sizing import (
 from rotaplan.io import load_scenario
 from rotaplan.model import Deployment, Plan, Scenario, build_scenario
 from rotaplan.solve import solve
+from strategies import examples
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "lithuania.yaml"
 
@@ -382,7 +383,7 @@ def test_check_result_is_optional_and_output_stable() -> None:
     assert explain_gaps(s, result.plan) == given
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(strategies.scenarios())
 def test_every_gap_window_is_explained(s: Scenario) -> None:
     result = solve(s, method="greedy")
@@ -400,7 +401,7 @@ def test_every_gap_window_is_explained(s: Scenario) -> None:
             assert_planner_choice_is_sound(s, result, e)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(strategies.scenarios())
 def test_planner_choices_on_optimizer_plans_are_sound(s: Scenario) -> None:
     # The optimizer's plans, unlike the relay's, often hold a relief

@@ -35,7 +35,7 @@ from rotaplan.analyze.sizing import (
 )
 from rotaplan.model import Deployment, Plan, Scenario, build_scenario
 from rotaplan.solve import solve
-from strategies import scenarios
+from strategies import examples, scenarios
 
 ORIGIN = date(2030, 1, 1)
 CLI = Path(sys.executable).with_name("rotaplan")
@@ -282,7 +282,7 @@ def assert_sound(s: Scenario, plan: Plan, e: ExerciseGapExplanation) -> None:
     assert after.measures.gap_days <= before.measures.gap_days
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(scenarios())
 def test_explanations_account_for_every_exercise_gap_day(
     s: Scenario,

@@ -33,7 +33,7 @@ from rotaplan.model import (
 from rotaplan.model.instance import Leg
 from rotaplan.solve import Progress, Result, solve
 from rotaplan.solve.greedy import EARLY_RELIEF_TRIES, _relay, greedy_plan
-from strategies import scenarios
+from strategies import examples, scenarios
 
 ORIGIN = date(2025, 1, 1)
 # The core properties: more examples than the default, still fast.
@@ -351,7 +351,7 @@ def test_greedy_plans_are_valid_and_report_their_measures(
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenarios())
 def test_relay_returns_the_best_of_its_tries(scenario: Scenario) -> None:
     # The relay is run once per relief lead; by the checker's measures

@@ -27,7 +27,7 @@ from rotaplan.solve.cpsat.lns import (
     solve_neighbourhood,
 )
 from rotaplan.solve.shortfall import objective_of
-from strategies import scenarios
+from strategies import examples, scenarios
 from test_cpsat import exercise, iso, one_site, requirement, unit
 
 # No transit or handover, tours of 10 to 100 days, as long at home after.
@@ -59,7 +59,7 @@ def greedy_legs(scenario: Scenario, inst: Instance) -> list[Leg]:
     ]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     scenario=scenarios(),
     cut=st.tuples(st.floats(0, 1), st.floats(0, 1)),

@@ -19,6 +19,7 @@ from rotaplan.model import Instance, Scenario
 from rotaplan.model.scenario import Policy
 from rotaplan.solve.cpsat.bounds import availability_bound, short_floor
 from rotaplan.solve.cpsat.pool_bound import _most_counted, cycle_excess
+from strategies import examples
 from test_cpsat import dwell_bound_scenario, one_site, requirement, unit
 from test_site_bound import assert_no_plan_below
 
@@ -50,7 +51,7 @@ def most_by_search(policy: Policy, days: int, free: bool) -> int:
     return best(first)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     transit=st.integers(0, 2),
     handover=st.integers(0, 2),

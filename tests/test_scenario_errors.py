@@ -17,7 +17,7 @@ from rotaplan.analyze.check import check
 from rotaplan.io import InputError, load_scenario
 from rotaplan.io.scenario_file import MAX_FILE_BYTES
 from rotaplan.solve import solve
-from strategies import scenario_dicts
+from strategies import examples, scenario_dicts
 
 WriteFile = Callable[..., Path]
 
@@ -614,7 +614,7 @@ def test_yaml_dates_unquoted_load_as_dates(write_scenario: WriteFile) -> None:
     assert scenario.horizon.start.isoformat() == "2025-01-01"
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(scenario_dicts())
 def test_valid_scenarios_load_from_json(
     tmp_path_factory: pytest.TempPathFactory, data: dict[str, Any]

@@ -25,7 +25,7 @@ from rotaplan.solve.cpsat.schedule_bound import (
     schedule_bound,
 )
 from rotaplan.solve.shortfall import primary_of
-from strategies import scenarios
+from strategies import examples, scenarios
 from test_cpsat import (
     dwell_bound_scenario,
     iso,
@@ -111,7 +111,7 @@ def one_unit_scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     scenario=one_unit_scenarios(),
     prices=st.lists(
@@ -145,7 +145,7 @@ def test_a_units_best_schedule_matches_exhaustive_search(
     assert abs(earned - per_tour * len(schedule.legs) - value) < 1e-9
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenario=one_unit_scenarios())
 def test_fewest_deployments_at_the_optimum_match_exhaustive_search(
     scenario: Scenario,
@@ -168,7 +168,7 @@ def test_fewest_deployments_at_the_optimum_match_exhaustive_search(
     assert found.fewest_deployments(optimum) == fewest
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(scenario=scenarios(), seed=st.integers(0, 2**16))
 def test_units_sharing_a_dynamic_program_get_their_own_best(
     scenario: Scenario, seed: int
@@ -262,7 +262,7 @@ def test_combined_schedules_give_a_valid_plan_no_worse_than_the_start() -> (
     assert verdict.measures.primary <= primary_of(inst, start) + 1e-9
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(scenario=scenarios())
 def test_no_valid_plan_is_below_the_schedule_bound(scenario: Scenario) -> None:
     inst = Instance.from_scenario(scenario)

@@ -22,7 +22,7 @@ from rotaplan.solve import solve
 from rotaplan.solve.cpsat.bounds import availability_bound, short_floor
 from rotaplan.solve.cpsat.pool_bound import cycle_excess
 from rotaplan.solve.cpsat.site_bound import capacity_excess
-from strategies import scenarios
+from strategies import examples, scenarios
 from test_cpsat import POLICY_50_100, exercise, one_site, requirement, unit
 
 
@@ -130,7 +130,7 @@ def assert_no_plan_below(scenario: Scenario, bound: float) -> None:
         assert bound <= verdict.measures.primary + 1e-6
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenario=scenarios())
 def test_no_valid_plan_is_below_either_bound(scenario: Scenario) -> None:
     inst = Instance.from_scenario(scenario)
