@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 
 # ``import strategies`` from any test module, whatever the rootdir.
 sys.path.insert(0, str(Path(__file__).parent))
+from strategies import SUITE_EXAMPLES
 
 # Property tests run a modest number of examples with no per-example
 # deadline: the suite must stay fast on two cores, and a slow example
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 # new examples are drawn by the hunt below.
 settings.register_profile(
     "rotaplan",
-    max_examples=60,
+    max_examples=SUITE_EXAMPLES,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],

@@ -29,17 +29,6 @@ COMPONENTS = ("active", "reserve", "guard")
 # Ratios that are exact in binary, so that ``ceil(ratio * days)`` has
 # one answer however it is computed.
 DWELL_RATIOS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
-# The suite's profile draws this many examples per test (conftest).
-SUITE_EXAMPLES = 60
-
-
-def examples(n: int) -> int:
-    """A test's ``n`` examples in the suite, scaled up with the profile
-    (the thorough hunt draws about 33 times as many): a test's own
-    ``max_examples`` would otherwise override the profile's."""
-    return max(n, round(n * settings.default.max_examples / SUITE_EXAMPLES))
-
-
 PRIORITIES = (0.0, 0.5, 1.0, 2.0, 3.5)
 PENALTIES = (0.0, 0.5, 1.0, 2.5, 5.0)
 
@@ -327,3 +316,14 @@ def _make_room_for_fixed(
 def scenarios() -> st.SearchStrategy[Scenario]:
     """Random valid scenarios, validated into ``Scenario`` objects."""
     return scenario_dicts().map(build_scenario)
+
+
+# The suite's profile draws this many examples per test (conftest).
+SUITE_EXAMPLES = 60
+
+
+def examples(n: int) -> int:
+    """A test's ``n`` examples in the suite, scaled up with the profile
+    (the thorough hunt draws about 33 times as many): a test's own
+    ``max_examples`` would otherwise override the profile's."""
+    return max(n, round(n * settings.default.max_examples / SUITE_EXAMPLES))

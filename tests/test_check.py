@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from rotaplan.analyze.check import CheckResult, check
 from rotaplan.model import Deployment, Plan, Scenario, build_scenario
 from rotaplan.solve import solve
-from strategies import BUILTIN_POLICY, scenario_dicts
+from strategies import BUILTIN_POLICY, examples, scenario_dicts
 
 ORIGIN = date(2025, 1, 1)
 # The core properties: more examples than the default, still fast.
-PROPERTY = settings(max_examples=max(100, settings.default.max_examples))
+PROPERTY = settings(max_examples=examples(100))
 
 
 def iso(day: int) -> str:

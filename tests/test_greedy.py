@@ -37,7 +37,7 @@ from strategies import examples, scenarios
 
 ORIGIN = date(2025, 1, 1)
 # The core properties: more examples than the default, still fast.
-PROPERTY = settings(max_examples=max(100, settings.default.max_examples))
+PROPERTY = settings(max_examples=examples(100))
 EXAMPLE = Path(__file__).parents[1] / "examples" / "lithuania.yaml"
 
 
