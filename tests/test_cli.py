@@ -393,6 +393,78 @@ def test_bad_plan_file_gets_status_2(tmp_path: Path) -> None:
     assert "deployments[0].requirement" in checked.stderr
 
 
+def test_keep_reports_what_changed_against_the_published_plan(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    published = tmp_path / "published.json"
+    assert run("solve", scenario, "-o", published).returncode == 0
+    count = len(json.loads(published.read_text())["deployments"])
+    # The same scenario again: the published plan is still optimal.
+    again = run("solve", scenario, "--keep", published, "-o", tmp_path / "a")
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"against the published plan: {count} kept, 0 moved, 0 removed, "
+        "0 added" in again.stderr
+    )
+    # u2 is gone: its deployments are reported removed, and the new
+    # plan, checked, is valid.
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(
+        GOOD.replace("  - {id: u2, capability: armor, troops: 500}\n", "")
+    )
+    replanned = tmp_path / "replanned.json"
+    changed = run("solve", edited, "--keep", published, "-o", replanned)
+    assert changed.returncode == 0, changed.stderr
+    gone = sum(
+        d["unit"] == "u2"
+        for d in json.loads(published.read_text())["deployments"]
+    )
+    assert gone > 0
+    assert f" moved, {gone} removed, " in changed.stderr
+    assert run("check", edited, replanned).returncode == 0
+    # Each change has its line, and the plan file keeps the list.
+    assert changed.stderr.count("\n  removed u2 on r1 ") == gone
+    listed = json.loads(replanned.read_text())["changes"]
+    assert [x["unit"] for x in listed["removed"]] == ["u2"] * gone
+
+
+def test_keep_needs_the_optimizer(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    published = tmp_path / "published.json"
+    assert run("solve", scenario, "-o", published).returncode == 0
+    plan_file = tmp_path / "plan.json"
+    solved = run(
+        "solve",
+        scenario,
+        "--keep",
+        published,
+        "--method",
+        "greedy",
+        "-o",
+        plan_file,
+    )
+    assert solved.returncode == 2
+    assert "--method cpsat" in solved.stderr
+    assert not plan_file.exists()
+
+
+def test_keep_refuses_a_plan_of_another_scenario(tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    assert run("solve", EXAMPLE, "-o", other).returncode == 0
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    plan_file = tmp_path / "plan.json"
+    solved = run("solve", scenario, "--keep", other, "-o", plan_file)
+    assert solved.returncode == 2
+    assert "Traceback" not in solved.stderr
+    assert "other.json: scenario: the plan is for scenario" in solved.stderr
+    assert "fix:" in solved.stderr
+    assert not plan_file.exists()
+
+
 def test_json_scenario_solves_like_yaml(tmp_path: Path) -> None:
     import yaml
 

@@ -52,8 +52,9 @@ def test_published_optimal_plan_is_kept_unchanged(
     assert again.check.valid
     assert planned(again.plan) == planned(first.plan)
     changes = again.details["changes"]
+    # The scenario's fixed deployments are published ones kept too.
     assert changes == {
-        "kept": len(planned(first.plan)),
+        "kept": len(first.plan.deployments),
         "moved": [],
         "removed": [],
         "added": [],
@@ -95,7 +96,7 @@ def test_unavailable_unit_changes_few_deployments(
     # and at most a couple of others move.
     changes = result.details["changes"]
     not_kept = len(changes["moved"]) + len(changes["removed"])
-    assert changes["kept"] + not_kept == len(tours)
+    assert changes["kept"] + not_kept == len(first.plan.deployments)
     assert 1 <= not_kept <= 3
     assert lost not in planned(result.plan)
     gone = {(c["unit"], c["start"]) for c in changes["removed"]}
@@ -194,3 +195,84 @@ def test_a_replan_is_as_good_as_a_fresh_plan_and_repeats(
         assert result.plan.solver["reproducible"] is True
     assert replans[0].plan.deployments == replans[1].plan.deployments
     assert replans[0].details["changes"] == replans[1].details["changes"]
+
+
+def counted(changes: dict[str, Any]) -> int:
+    """Published deployments the changes account for."""
+    return changes["kept"] + len(changes["moved"]) + len(changes["removed"])
+
+
+def test_the_scenario_alone_says_what_is_fixed(
+    published: tuple[Scenario, Result],
+) -> None:
+    # The scenario no longer fixes the tours the published plan flags
+    # as fixed: they are published tours like the others, and every
+    # one is kept, moved or removed.
+    _, first = published
+    data = example_data()
+    data["fixed"] = []
+    result = optimize(build_scenario(data), keep=first.plan)
+    assert result.check.valid
+    changes = result.details["changes"]
+    assert counted(changes) == len(first.plan.deployments)
+    kept = {(d.unit, d.start) for d in result.plan.deployments}
+    flagged = [d for d in first.plan.deployments if d.fixed]
+    assert flagged
+    lost = [d for d in flagged if (d.unit, d.start) not in kept]
+    # Whatever the new plan does with them, the changes say it.
+    named = {(c["unit"], c["start"]) for c in changes["removed"]}
+    named |= {(c["unit"], c["from"]["start"]) for c in changes["moved"]}
+    for d in lost:
+        assert (d.unit, d.start.isoformat()) in named
+
+
+def test_a_deployment_listed_twice_is_kept_once(
+    published: tuple[Scenario, Result],
+) -> None:
+    scenario, first = published
+    twice = Plan(
+        scenario=first.plan.scenario,
+        deployments=[*first.plan.deployments, planned(first.plan)[3]],
+    )
+    result = optimize(scenario, keep=twice)
+    assert result.details["changes"] == {
+        "kept": len(first.plan.deployments),
+        "moved": [],
+        "removed": [],
+        "added": [],
+    }
+
+
+def test_a_tour_the_scenario_now_fixes_at_other_dates_is_moved_there(
+    published: tuple[Scenario, Result],
+) -> None:
+    _, first = published
+    tour = planned(first.plan)[len(planned(first.plan)) // 2]
+    data = example_data()
+    later = tour.start + timedelta(days=16)
+    data["fixed"].append(
+        {
+            "unit": tour.unit,
+            "requirement": tour.requirement,
+            "start": later,
+            "end": tour.end,
+        }
+    )
+    result = optimize(build_scenario(data), keep=first.plan)
+    assert result.check.valid
+    changes = result.details["changes"]
+    assert {
+        "unit": tour.unit,
+        "requirement": tour.requirement,
+        "from": {"start": tour.start.isoformat(), "end": tour.end.isoformat()},
+        "to": {"start": later.isoformat(), "end": tour.end.isoformat()},
+    } in changes["moved"]
+    assert counted(changes) == len(first.plan.deployments)
+
+
+def test_only_the_optimizer_keeps_a_published_plan(
+    published: tuple[Scenario, Result],
+) -> None:
+    scenario, first = published
+    with pytest.raises(ValueError, match="keep needs the optimizer"):
+        solve(scenario, method="greedy", keep=first.plan)

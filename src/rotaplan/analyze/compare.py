@@ -226,6 +226,15 @@ def compare_plans(scenario: Scenario, first: Plan, second: Plan) -> Comparison:
     )
 
 
+# After units or requirements were dropped, the earlier scenario still
+# holds both plans' ids; a re-plan's changes are in its own plan file.
+_UNKNOWN_ID_FIX = (
+    "use the scenario the plan was made from (to compare a re-plan after "
+    "units or requirements were dropped: the earlier one); a plan made "
+    "with 'solve --keep' lists its changes under 'changes'"
+)
+
+
 def foreign_plan_problems(
     scenario: Scenario, plan: Plan, limit: int = 10
 ) -> list[Problem]:
@@ -266,7 +275,7 @@ def foreign_plan_problems(
                         path=f"deployments[{i}].{field}",
                         message=f"unknown {field} {value!r} (not in "
                         f"scenario {scenario.name!r})",
-                        fix="give the plan made from this scenario",
+                        fix=_UNKNOWN_ID_FIX,
                     )
                 )
     # Under another scenario's name every id is likely foreign: one
@@ -280,7 +289,7 @@ def foreign_plan_problems(
                 message=f"{'and ' if shown else ''}"
                 f"{len(unknown) - shown} {'more ' if shown else ''}"
                 "unit or requirement ids unknown to this scenario",
-                fix="give the plan made from this scenario",
+                fix=_UNKNOWN_ID_FIX,
             )
         )
     return problems

@@ -26,6 +26,7 @@ from ..analyze import (
     rotation_multiplier,
     size_scenario,
 )
+from ..analyze.compare import foreign_plan_problems
 from ..io import (
     InputError,
     dumps_plan,
@@ -72,6 +73,20 @@ def _load(path: Path) -> Scenario:
 def _load_plan(path: Path) -> Plan:
     with user_errors():
         return load_plan(path)
+
+
+def _load_published(path: Path, scenario: Scenario) -> Plan:
+    """The published plan ``--keep`` starts from. Units and requirements
+    the scenario no longer has are allowed (their deployments count as
+    removed), but a plan naming another scenario is the wrong file: its
+    every deployment would be reported as changed."""
+    plan = _load_plan(path)
+    problems = foreign_plan_problems(scenario, plan)
+    named = [p for p in problems if p.path == "scenario"]
+    if named:
+        with user_errors():
+            raise InputError.from_problems(str(path), named)
+    return plan
 
 
 def _writable(path: Path | None, what: str) -> None:
@@ -205,8 +220,7 @@ def solve_command(
             help="cap the search in deterministic seconds W, so that the "
             "same input, seed, threads and work limit give the same plan; "
             "'auto' takes a quarter of the time limit, or searches "
-            "against the clock when the scenario needs the local search "
-            "or --keep re-plans; "
+            "against the clock when the scenario needs the local search; "
             "'none' always searches against the clock",
         ),
     ] = "auto",
@@ -229,9 +243,16 @@ def solve_command(
             f"unknown method {method!r}",
             f"use one of {', '.join(METHODS)}",
         )
+    if keep is not None and method != "cpsat":
+        raise _bad(
+            "--keep",
+            "method",
+            f"the {method} planner cannot keep a published plan",
+            "use --method cpsat (the default) to re-plan",
+        )
     work = _work_limit(work_limit)
     scenario = _load(scenario_file)
-    published = _load_plan(keep) if keep is not None else None
+    published = _load_published(keep, scenario) if keep is not None else None
     _writable(output, "output")
     _writable(csv, "csv")
     bar = None if quiet else SolveProgress(err, time_limit)
@@ -256,6 +277,8 @@ def solve_command(
     ]
     if explanations:
         plan.extra["explanations"] = [e.to_dict() for e in explanations]
+    if "changes" in result.details:
+        plan.extra["changes"] = result.details["changes"]
     text = dumps_plan(plan)
     if output is None:
         sys.stdout.write(text)
@@ -290,6 +313,10 @@ def _run(
         return job(bar.update)
 
 
+# Change lines the summary shows before pointing to the plan file.
+_CHANGES_SHOWN = 20
+
+
 def _print_changes(result: Result) -> None:
     changes = result.details.get("changes")
     if not changes:
@@ -300,6 +327,34 @@ def _print_changes(result: Result) -> None:
         f"{len(changes.get('removed', []))} removed, "
         f"{len(changes.get('added', []))} added"
     )
+    lines = change_lines(changes)
+    for line in lines[:_CHANGES_SHOWN]:
+        err.print(f"  {line}", soft_wrap=True, highlight=False)
+    if len(lines) > _CHANGES_SHOWN:
+        err.print(
+            f"  and {len(lines) - _CHANGES_SHOWN} more: see 'changes' in "
+            "the plan file"
+        )
+
+
+def change_lines(changes: dict[str, Any]) -> list[str]:
+    """One line per change of a re-plan, in the words of ``compare``:
+    ``moved U on R 2026-01-01 to 2026-09-28 -> ...``."""
+
+    def tour(x: dict[str, str]) -> str:
+        return f"{x['start']} to {x['end']}"
+
+    lines = [
+        f"moved {m['unit']} on {m['requirement']} {tour(m['from'])} -> "
+        f"{tour(m['to'])}"
+        for m in changes.get("moved", [])
+    ]
+    for kind in ("removed", "added"):
+        lines += [
+            f"{kind} {x['unit']} on {x['requirement']} {tour(x)}"
+            for x in changes.get(kind, [])
+        ]
+    return lines
 
 
 @app.command("check")

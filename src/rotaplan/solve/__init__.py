@@ -81,7 +81,8 @@ def solve(
         A published plan to change as little as possible: among the
         plans optimal in gap and substitution penalty, ``cpsat`` keeps
         the most of its deployments and reports the rest in
-        ``details["changes"]``.
+        ``details["changes"]``. Only with ``cpsat``: the relay planner
+        would ignore it, so ``greedy`` with ``keep`` is a ``ValueError``.
     progress
         Called with a ``Progress`` as the search goes (from solver
         threads, one call at a time).
@@ -91,9 +92,9 @@ def solve(
         (``details["interrupted"]``); ``work_limit`` caps the search in
         CP-SAT's deterministic seconds, for reproducible plans. The
         default ``"auto"`` takes a quarter of ``time_limit`` when every
-        group of the scenario is solved whole, and searches against the
-        clock alone when one needs the local search (large scenarios)
-        or when re-planning with ``keep``;
+        group of the scenario is solved whole (re-planning with
+        ``keep`` too), and searches against the clock alone when one
+        needs the local search (large scenarios);
         ``None`` always searches against the clock (all threads
         free-running: faster to a good plan at scale, not
         reproducible);
@@ -109,6 +110,10 @@ def solve(
     if method not in METHODS:
         raise ValueError(
             f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
+        )
+    if keep is not None and method != "cpsat":
+        raise ValueError(
+            f"keep needs the optimizer (method 'cpsat'), not {method!r}"
         )
     began = time.perf_counter()
     inst = Instance.from_scenario(scenario)
@@ -154,6 +159,7 @@ def _optimize(
 ) -> tuple[list[Leg], float, dict[str, Any]]:
     """Run the CP-SAT optimizer; the checker judges every candidate."""
     from .cpsat import optimize_plan, settings_from
+    from .cpsat.changes import published_legs
 
     settings = settings_from(time_limit, threads, seed, params)
 
@@ -166,37 +172,9 @@ def _optimize(
         return verdict.valid, verdict.measures
 
     published: list[Leg] | None = None
-    now_fixed = 0
-    gone: list[dict[str, str]] = []
+    settled: dict[str, Any] = {"kept": 0, "moved": [], "removed": []}
     if keep is not None:
-        # The published plan's own deployments (not fixed there): those
-        # the scenario has since fixed are kept by rule; those naming a
-        # unit or requirement the scenario no longer has are removed.
-        fixed = {(f.unit, f.requirement, f.start, f.end) for f in inst.fixed}
-        published = []
-        for d in keep.deployments:
-            if d.fixed:
-                continue
-            if (
-                d.unit not in inst.units
-                or d.requirement not in inst.requirements
-            ):
-                gone.append(
-                    {
-                        "unit": d.unit,
-                        "requirement": d.requirement,
-                        "start": d.start.isoformat(),
-                        "end": d.end.isoformat(),
-                    }
-                )
-                continue
-            leg = inst.leg(d)
-            if (leg.unit, leg.requirement, leg.start, leg.end) in fixed:
-                now_fixed += 1
-            else:
-                published.append(
-                    Leg(leg.unit, leg.requirement, leg.start, leg.end)
-                )
+        published, settled = published_legs(inst, keep.deployments)
 
     def relay(snapshot: Any) -> None:
         if progress is not None:
@@ -215,8 +193,9 @@ def _optimize(
     done = optimize_plan(inst, settings, judge, published, relay, began)
     changes = done.details.get("changes")
     if changes is not None:
-        changes["kept"] += now_fixed
-        changes["removed"] = gone + changes["removed"]
+        changes["kept"] += settled["kept"]
+        changes["moved"] = settled["moved"] + changes["moved"]
+        changes["removed"] = settled["removed"] + changes["removed"]
     return done.legs, done.bound, done.details
 
 

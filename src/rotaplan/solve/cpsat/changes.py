@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from ...model import Instance
+from ...model import Deployment, Instance
 from ...model.instance import Leg
+
+
+def _key(leg: Leg) -> tuple[str, str, int, int]:
+    return (leg.unit, leg.requirement, leg.start, leg.end)
 
 
 def _when(inst: Instance, leg: Leg) -> dict[str, str]:
@@ -39,23 +44,21 @@ def plan_changes(
         with unit and requirement ids and ISO dates.
     """
     fresh = [x for x in legs if not x.fixed]
-    exact = {(x.unit, x.requirement, x.start, x.end) for x in fresh}
-    kept = [
-        p
-        for p in published
-        if (p.unit, p.requirement, p.start, p.end) in exact
-    ]
-    kept_keys = {(p.unit, p.requirement, p.start, p.end) for p in kept}
-    left = [
-        x
-        for x in fresh
-        if (x.unit, x.requirement, x.start, x.end) not in kept_keys
-    ]
+    # Matched one to one, so that no new deployment keeps two published
+    # ones.
+    unmatched = Counter(_key(x) for x in fresh)
+    kept: list[Leg] = []
+    rest: list[Leg] = []
+    for p in sorted(published, key=lambda x: (x.start, x.unit)):
+        if unmatched[_key(p)] > 0:
+            unmatched[_key(p)] -= 1
+            kept.append(p)
+        else:
+            rest.append(p)
+    left = [x for x in fresh if unmatched[_key(x)] > 0]
     moved: list[dict[str, Any]] = []
     removed: list[dict[str, str]] = []
-    for p in sorted(published, key=lambda x: (x.start, x.unit)):
-        if (p.unit, p.requirement, p.start, p.end) in kept_keys:
-            continue
+    for p in rest:
         near = [
             x
             for x in left
@@ -86,3 +89,77 @@ def plan_changes(
         "removed": removed,
         "added": added,
     }
+
+
+def published_legs(
+    inst: Instance, deployments: list[Deployment]
+) -> tuple[list[Leg], dict[str, Any]]:
+    """The published deployments the optimizer may keep, and the changes
+    settled before it runs.
+
+    The scenario's ``fixed:`` list alone says what is fixed; the
+    published plan's own ``fixed`` flags are not read. A published
+    deployment the scenario fixes as it is counts as kept; one of the
+    same unit and requirement that overlaps a fixed deployment with
+    other dates (the nearest start wins) is *moved* there. Those naming
+    a unit or requirement the scenario no longer has are *removed*. A
+    deployment listed twice is one deployment.
+
+    Returns
+    -------
+    tuple
+        The deployments left to the optimizer (not fixed), and
+        ``{"kept": n, "moved": [...], "removed": [...]}`` for the rest.
+    """
+    fixed_left = Counter(_key(f) for f in inst.fixed)
+    kept = 0
+    removed: list[dict[str, str]] = []
+    candidates: list[Leg] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for d in sorted(deployments, key=lambda x: (x.start, x.unit)):
+        if d.unit not in inst.units or d.requirement not in inst.requirements:
+            removed.append(
+                {
+                    "unit": d.unit,
+                    "requirement": d.requirement,
+                    "start": d.start.isoformat(),
+                    "end": d.end.isoformat(),
+                }
+            )
+            continue
+        leg = inst.leg(d)
+        leg = Leg(leg.unit, leg.requirement, leg.start, leg.end)
+        if _key(leg) in seen:
+            continue
+        seen.add(_key(leg))
+        if fixed_left[_key(leg)] > 0:
+            fixed_left[_key(leg)] -= 1
+            kept += 1
+        else:
+            candidates.append(leg)
+    unmatched_fixed = [f for f in inst.fixed if fixed_left[_key(f)] > 0]
+    moved: list[dict[str, Any]] = []
+    published: list[Leg] = []
+    for p in candidates:
+        onto = [
+            f
+            for f in unmatched_fixed
+            if f.unit == p.unit
+            and f.requirement == p.requirement
+            and f.start < p.end
+            and p.start < f.end
+        ]
+        if not onto:
+            published.append(p)
+            continue
+        to = min(onto, key=lambda x: (abs(x.start - p.start), x.start))
+        unmatched_fixed.remove(to)
+        moved.append(
+            {
+                "unit": p.unit,
+                "requirement": p.requirement,
+                "from": _when(inst, p),
+                "to": _when(inst, to),
+            }
+        )
+    return published, {"kept": kept, "moved": moved, "removed": removed}
