@@ -79,8 +79,9 @@ def solve(
         With ``threads=1`` a solve that finishes by proof does too.
     keep
         A published plan to change as little as possible: among the
-        plans optimal in gap and substitution penalty, ``cpsat`` keeps
-        the most of its deployments and reports the rest in
+        optimal plans (gap, substitution penalty, then deployments),
+        ``cpsat`` keeps the most of its deployments and reports the
+        rest in
         ``details["changes"]``. Only with ``cpsat``: the relay planner
         would ignore it, so ``greedy`` with ``keep`` is a ``ValueError``.
     progress

@@ -86,7 +86,7 @@ def settings_from(
 
 def _order(measures: Measures, changes: int) -> tuple[float, float, int, int]:
     primary, penalty, deployments = measures.key()
-    return (primary, penalty, changes, deployments)
+    return (primary, penalty, deployments, changes)
 
 
 def optimize_plan(

@@ -247,7 +247,7 @@ class _GroupSearch:
 
     def key(self, legs: list[Leg]) -> tuple[float, float, int, int]:
         primary, penalty, deployments, changes = _measure(self.rm, legs)
-        return (round(primary, 6), round(penalty, 6), changes, deployments)
+        return (round(primary, 6), round(penalty, 6), deployments, changes)
 
     def outcome(self) -> GroupOutcome:
         return GroupOutcome(
@@ -494,8 +494,8 @@ class _GroupSearch:
         the published deployments changed, with the first two levels
         held at the optimum proved for them. The best plan so far, the
         published plan (where still valid) and the published plan
-        repaired by the relay planner compete on changes, then
-        deployments. Returns the seconds spent."""
+        repaired by the relay planner compete on deployments, then
+        changes. Returns the seconds spent."""
         began = time.perf_counter()
         old = self.rm
         rm = RotaModel(old.inst, self.keep, old.capacity_sites)
@@ -516,7 +516,7 @@ class _GroupSearch:
             {
                 "phase": "published plan",
                 "seconds": round(spent, 3),
-                "changes": self.key(self.best)[2],
+                "changes": self.key(self.best)[3],
             }
         )
         return spent
@@ -579,7 +579,10 @@ class _GroupSearch:
                     {"phase": "deployments bound", "deployments": fewest}
                 )
             if obj.changes is not None:
-                target = obj.changes * (rm.slot_count + 1) + obj.deployments
+                # Changes count only among plans with the fewest
+                # deployments: a plan that keeps a tour no longer
+                # needed is not optimal (the contract's objective).
+                target = obj.deployments * (len(obj.keep) + 1) + obj.changes
         if level == PRIMARY and obj.exact:
             # First, as the local search then starts from the plan the
             # schedules combine into.
