@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 
 import strategies
@@ -151,6 +152,20 @@ def test_too_few_units_for_the_rotation() -> None:
     assert solve(fixed, method="greedy").check.measures.gap_days < before
 
 
+def test_two_units_short_asks_for_two_more() -> None:
+    # Two on site every day from three units: during the window both
+    # slots are empty at once, so one more unit would not be enough.
+    data = scenario_data([armored(f"A{i}") for i in range(3)])
+    data["requirements"][0]["count"] = 2
+    explanations, _ = explain(build_scenario(data))
+    first = explanations[0]
+    assert first.cause == TOO_FEW_UNITS
+    assert any(
+        s.startswith("2 more armored-battalion units available from")
+        for s in first.suggestions
+    ), first.suggestions
+
+
 def test_reserve_unit_still_in_dwell() -> None:
     # Home 2023-12-22 after 100 days at 1:4: 400 days owed, free
     # 2025-01-25, counting from 2025-01-25 + 21 + 10 = 2025-02-25.
@@ -179,6 +194,38 @@ def test_reserve_unit_still_in_dwell() -> None:
     result = solve(build_scenario(data), method="greedy")
     start, end, _ = result.check.gaps["R"][0]
     assert (start, end) == (10, (date(2024, 11, 17) - date(2024, 1, 1)).days)
+
+
+def test_a_dwell_ratio_set_on_the_unit_is_suggested_on_the_unit() -> None:
+    # Each unit sets its own ratio, which wins over its component's: a
+    # suggestion naming the component would change nothing.
+    units = [armored(uid, dwell_ratio=3.0) for uid in ("A", "B")]
+    data = scenario_data(units)
+    explanations, _ = explain(build_scenario(data))
+    suggested = [
+        (e, found)
+        for e in explanations
+        for text in e.suggestions
+        if (found := re.match(r"(\w+)'s dwell ratio (\S+) to (\S+) ", text))
+    ]
+    assert suggested
+    assert not any(
+        "active dwell ratio" in text
+        for e in explanations
+        for text in e.suggestions
+    )
+    for e, found in suggested:
+        uid, old, new = found.groups()
+        (unit,) = [u for u in data["units"] if u["id"] == uid]
+        assert unit["dwell_ratio"] == float(old)
+        before = gap_days_between(build_scenario(data), e.start, e.end)
+        # The change, made as worded: on the unit.
+        changed = {**data, "units": [dict(u) for u in data["units"]]}
+        for u in changed["units"]:
+            if u["id"] == uid:
+                u["dwell_ratio"] = float(new)
+        after = gap_days_between(build_scenario(changed), e.start, e.end)
+        assert after < before, (e.suggestions, before, after)
 
 
 def test_site_capacity_during_handover() -> None:
@@ -241,6 +288,38 @@ def test_unit_not_yet_available() -> None:
     assert not solve(build_scenario(data), method="greedy").check.gaps
 
 
+def test_availability_is_named_before_dwell_after_a_fixed_tour() -> None:
+    # A's fixed tour ends 2024-06-29 and it then owes dwell; B, its
+    # relief, is available only from 2024-08-01. Either, lifted, would
+    # close the gap: the date a planner can move is the cause named.
+    data = scenario_data(
+        [armored("A"), armored("B", available_from="2024-08-01")],
+        [dict(SHORT_REQ, start="2024-01-11", end="2024-12-17")],
+        horizon=ONE_YEAR,
+        fixed=[
+            {
+                "unit": "A",
+                "requirement": "R",
+                "start": "2024-01-01",
+                "end": "2024-06-29",
+            }
+        ],
+    )
+    first = explain(build_scenario(data))[0][0]
+    assert first.start == date(2024, 6, 29)
+    assert first.cause == UNAVAILABLE
+    assert IN_DWELL in first.other_causes
+    (make,) = first.suggestions
+    found = re.fullmatch(
+        r"make B available from (\S+) instead of 2024-08-01", make
+    )
+    assert found, make
+    before = gap_days_between(build_scenario(data), first.start, first.end)
+    data["units"][1]["available_from"] = found.group(1)
+    after = gap_days_between(build_scenario(data), first.start, first.end)
+    assert after < before
+
+
 def test_no_unit_of_the_capability() -> None:
     engineers = {"id": "E1", "capability": "engineers", "troops": 150}
     data = scenario_data([engineers], [SHORT_REQ], horizon=ONE_YEAR)
@@ -270,6 +349,48 @@ def test_window_too_short_for_a_tour() -> None:
     assert not solve(build_scenario(data), method="greedy").check.gaps
 
 
+@pytest.mark.parametrize("start", ["2024-01-01", "2024-01-06"])
+def test_window_too_short_near_the_horizon_start(start: str) -> None:
+    # No tour may start before the horizon, so a requirement starting
+    # less than handover_days after it loses part of the lead.
+    begin = date.fromisoformat(start)
+    short = dict(SHORT_REQ, start=start, end=str(begin + timedelta(82)))
+    data = scenario_data([armored("A")], [short], horizon=ONE_YEAR)
+    (only,) = explain(build_scenario(data))[0]
+    assert only.cause == WINDOW_TOO_SHORT
+    assert "handover_days 10 early" not in only.message
+    assert "no tour may start before the horizon (2024-01-01)" in only.message
+
+    def gap_days_with(
+        end: date | None = None, minimum: int | None = None
+    ) -> int:
+        changed = {
+            **data,
+            "requirements": [dict(short, end=str(end or short["end"]))],
+            "defaults": dict(data["defaults"]),
+        }
+        if minimum is not None:
+            changed["defaults"]["min_deployment_days"] = minimum
+        s = build_scenario(changed)
+        return solve(s, method="greedy").check.measures.gap_days
+
+    (lengthen,) = [x for x in only.suggestions if x.startswith("lengthen")]
+    found = re.fullmatch(r"lengthen R to at least (\d+) days", lengthen)
+    assert found, lengthen
+    days = int(found.group(1))
+    assert days > 82
+    # At least that long, as worded: a day less still fits no tour.
+    assert gap_days_with(begin + timedelta(days - 1)) == days - 1
+    assert gap_days_with(begin + timedelta(days)) < days
+    (lower,) = [x for x in only.suggestions if x.startswith("lower")]
+    found = re.match(r"lower min_deployment_days to (\d+) ", lower)
+    assert found, lower
+    minimum = int(found.group(1))
+    assert minimum < 90
+    assert gap_days_with(minimum=minimum) < 82
+    assert gap_days_with(minimum=minimum + 1) == 82
+
+
 def test_requirement_starting_with_the_horizon() -> None:
     at_start = dict(SHORT_REQ, start="2024-01-01", end="2024-06-01")
     data = scenario_data([armored("A")], [at_start], horizon=ONE_YEAR)
@@ -297,6 +418,33 @@ def test_gap_the_plan_could_have_filled() -> None:
         ],
     )
     assert check(s, moved).measures.gap_days < verdict.measures.gap_days
+
+
+def test_counts_of_one_are_worded_in_the_singular() -> None:
+    # A arrives a day late: one gap day.
+    data = scenario_data([armored("A")], [SHORT_REQ], horizon=ONE_YEAR)
+    s = build_scenario(data)
+    late = Deployment("A", "R", date(2024, 4, 1), date(2024, 12, 6))
+    (only,) = explain_gaps(s, Plan(s.name, [late]))
+    assert only.gap_days == 1
+    assert "R 2024-04-10 to 2024-04-11: 1 gap day, " in str(only)
+
+
+def test_one_unit_held_elsewhere_is_worded_in_the_singular() -> None:
+    # The only unit is on LONG while SHORT, one tour long, needs it.
+    long = dict(SHORT_REQ, id="LONG", start="2024-01-11", end="2024-09-01")
+    short = dict(SHORT_REQ, id="SHORT", start="2024-04-10", end="2024-07-20")
+    data = scenario_data([armored("A")], [long, short], horizon=ONE_YEAR)
+    s = build_scenario(data)
+    busy = Deployment("A", "LONG", date(2024, 1, 1), date(2024, 9, 1))
+    plan = Plan(s.name, [busy])
+    assert check(s, plan).valid
+    (only,) = [e for e in explain_gaps(s, plan) if e.requirement == "SHORT"]
+    assert only.cause == TOO_FEW_UNITS
+    assert only.message.startswith(
+        "needs 1 armored-battalion unit in rotation; 1 is eligible but it "
+        "is held by other tours in the plan"
+    ), only.message
 
 
 def test_a_requirement_of_no_priority_is_left_open_and_told_why() -> None:

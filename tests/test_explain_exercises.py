@@ -32,6 +32,7 @@ from rotaplan.analyze.sizing import (
     NO_ELIGIBLE_UNIT,
     PLANNER_CHOICE,
     TOO_FEW_UNITS,
+    WINDOW_TOO_SHORT,
 )
 from rotaplan.model import Deployment, Plan, Scenario, build_scenario
 from rotaplan.solve import solve
@@ -184,7 +185,10 @@ def test_the_other_unit_still_owes_dwell() -> None:
     s = build_scenario(data)
     (only,) = explain(s, only_a_on_r(s))
     assert only.cause == IN_DWELL
-    assert f"B ready {iso(95)}" in only.message
+    assert only.message.startswith(
+        f"the armor unit is still in dwell from its last tour: B ready "
+        f"{iso(95)}"
+    )
     assert only.units["B"].startswith(f"in dwell until {iso(95)}")
     # The relay cannot do better, as the explanation says.
     assert exercise_gap_days(data) == 14
@@ -192,6 +196,34 @@ def test_the_other_unit_still_owes_dwell() -> None:
     # from day 35.
     late["last_deployment_days"] = 20
     assert exercise_gap_days(data) == 0
+
+
+def test_counts_of_one_are_worded_in_the_singular() -> None:
+    # A counts from day 41: the exercise, from day 40, is one day short.
+    data = scenario_data([unit("A")], count=1)
+    s = build_scenario(data)
+    (only,) = explain(s, Plan(s.name, [Deployment("A", "R", on(31), on(90))]))
+    assert only.gap_days == 1
+    assert f"{iso(40)} to {iso(41)}: 1 exercise gap day, " in str(only)
+
+
+def test_too_short_a_requirement_at_the_horizon_start() -> None:
+    # R starts with the horizon: no tour may start handover_days before
+    # it, so it must hold a whole 50-day tour.
+    data = scenario_data([unit("A")], count=1)
+    data["requirements"][0]["end"] = iso(45)
+    s = build_scenario(data)
+    (only,) = explain(s, Plan(s.name, []))
+    assert only.cause == WINDOW_TOO_SHORT
+    (lengthen,) = only.suggestions
+    found = re.fullmatch(r"lengthen R to at least (\d+) days", lengthen)
+    assert found, lengthen
+    days = int(found.group(1))
+    assert days > 45
+    data["requirements"][0]["end"] = iso(days - 1)
+    assert exercise_gap_days(data) == 14
+    data["requirements"][0]["end"] = iso(days)
+    assert exercise_gap_days(data) < 14
 
 
 def test_no_requirement_at_the_site_for_the_capability() -> None:

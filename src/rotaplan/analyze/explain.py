@@ -62,7 +62,7 @@ _FAMILY_OF = {cause: family for family, cause in _CAUSE_OF.items()}
 # When two families would close as much of a gap, the more specific
 # cause is the better explanation: "too few units" is always true of a
 # gap in some sense.
-_PREFERENCE = (HISTORY, BLACKOUTS, AVAILABILITY, CAPACITY, PLANNED)
+_PREFERENCE = (BLACKOUTS, AVAILABILITY, HISTORY, CAPACITY, PLANNED)
 # How many units a message lists by name.
 _LISTED = 6
 
@@ -127,7 +127,8 @@ class GapExplanation(GapWindow):
     def __str__(self) -> str:
         return self._with_suggestions(
             f"{self.requirement} {self.start} to {self.end}: "
-            f"{self.gap_days} gap days, {self.cause}: {self.message}"
+            f"{_plural(self.gap_days, 'gap day')}, {self.cause}: "
+            f"{self.message}"
         )
 
 
@@ -451,19 +452,12 @@ def _explain_window(
         )
     fitting = [u for u in eligible if tour_fits(inst, u, req)]
     if not fitting:
-        pol = eligible[0].policy
-        length = req.end - req.start
         return done(
             WINDOW_TOO_SHORT,
-            f"{req_id} lasts {length} days ({inst.date(req.start)} to "
-            f"{inst.date(req.end)}): no tour of at least "
-            f"min_deployment_days {pol.min_deployment_days} fits in it, "
-            f"even starting handover_days {pol.handover_days} early",
+            _too_short_message(ctx, req, eligible),
             [
-                f"lengthen {req_id} to at least "
-                f"{pol.min_deployment_days - pol.handover_days} days",
-                f"lower min_deployment_days to {length + pol.handover_days}"
-                f" for the {req.capability} units",
+                _lengthen_suggestion(req, eligible),
+                *_lower_minimum_suggestion(req, eligible),
             ],
         )
 
@@ -621,6 +615,94 @@ def _unique(items: list[str]) -> list[str]:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _fewest_days(unit: UnitData) -> int:
+    """The shortest tour of the unit that counts on a day: at least
+    min_deployment_days, and longer than its handover."""
+    pol = unit.policy
+    return max(pol.min_deployment_days, pol.handover_days + 1)
+
+
+def _lead(unit: UnitData, req: RequirementData) -> int:
+    """How many days before ``req`` starts the unit's tour may start:
+    its handover, but never before the horizon (H7)."""
+    return max(0, min(unit.policy.handover_days, req.start))
+
+
+def _room(unit: UnitData, req: RequirementData) -> int:
+    """The longest tour of the unit that fits ``req``: from its
+    earliest start to the requirement's end."""
+    return req.end - (req.start - _lead(unit, req))
+
+
+def _length_to_fit(unit: UnitData, req: RequirementData) -> int:
+    """The fewest days ``req``, keeping its start, must last for one
+    tour of the unit to fit it."""
+    return _fewest_days(unit) - _lead(unit, req)
+
+
+def _too_short_message(
+    ctx: _Context, req: RequirementData, eligible: list[UnitData]
+) -> str:
+    """Why no eligible unit fits one tour in ``req``, worded for the
+    unit that comes closest."""
+    inst = ctx.inst
+    unit = min(eligible, key=lambda u: (_length_to_fit(u, req), u.id))
+    pol = unit.policy
+    shortest = (
+        f"of at least min_deployment_days {pol.min_deployment_days}"
+        if pol.min_deployment_days > pol.handover_days
+        else f"longer than handover_days {pol.handover_days}"
+    )
+    message = (
+        f"{req.id} lasts {_plural(req.end - req.start, 'day')} "
+        f"({inst.date(req.start)} to {inst.date(req.end)}): no tour "
+        f"{shortest} fits in it"
+    )
+    lead = _lead(unit, req)
+    if lead == pol.handover_days:
+        return message + (
+            f", even starting handover_days {pol.handover_days} early"
+        )
+    # H7 takes away part of the handover lead a tour would have.
+    early = f"more than {_plural(lead, 'day')} early" if lead else "early"
+    return message + (
+        f", and no tour may start before the horizon ({inst.date(0)}), "
+        f"so none can start {early}"
+    )
+
+
+def _lengthen_suggestion(
+    req: RequirementData, eligible: list[UnitData]
+) -> str:
+    days = min(_length_to_fit(u, req) for u in eligible)
+    return f"lengthen {req.id} to at least {_plural(days, 'day')}"
+
+
+def _lower_minimum_suggestion(
+    req: RequirementData, eligible: list[UnitData]
+) -> list[str]:
+    """The highest min_deployment_days at which some eligible unit fits
+    a tour in ``req``; none when no unit's minimum is what binds (the
+    room left is no longer than its handover)."""
+    lowered = {
+        u.id: _room(u, req)
+        for u in eligible
+        if u.policy.handover_days
+        < _room(u, req)
+        < u.policy.min_deployment_days
+    }
+    if not lowered:
+        return []
+    days = max(lowered.values())
+    named = sorted(uid for uid, room in lowered.items() if room == days)
+    whom = (
+        f"the {req.capability} units"
+        if len(named) == len(eligible)
+        else ", ".join(named)
+    )
+    return [f"lower min_deployment_days to {days} for {whom}"]
 
 
 def _horizon_message(
@@ -797,7 +879,8 @@ def _family_words(
         return f"no room at {req.site}"
     need = _capacity_needed(ctx, req, unit, tour)
     return (
-        f"no room at {req.site}: {need} troops with it on site, capacity "
+        f"no room at {req.site}: {_plural(need, 'troop')} with it on site, "
+        "capacity "
         f"{inst.sites[req.site].capacity}"
     )
 
@@ -911,8 +994,9 @@ def _new_unit_suggestions(
     if tour is None:
         return []
     more = "one more" if peak <= 1 else f"{peak} more"
+    units = "unit" if peak <= 1 else "units"
     text = (
-        f"{more} {req.capability} unit available from "
+        f"{more} {req.capability} {units} available from "
         f"{inst.date(tour.start - policy.transit_days)}"
     )
     if tour.covered < hi - lo:
@@ -995,14 +1079,27 @@ def _dwell_ratio_suggestions(
                 out.append(
                     (
                         free,
-                        f"{subject.unit.component} dwell ratio {ratio:g} "
-                        f"to {step:g} would free {uid} from "
+                        f"{_ratio_owner(ctx, subject.unit)} dwell ratio "
+                        f"{ratio:g} to {step:g} would free {uid} from "
                         f"{inst.date(free)} (counting from {counts})",
                     )
                 )
                 break
             step -= 1
     return [text for _, text in sorted(out)[:2]]
+
+
+def _ratio_owner(ctx: _Context, unit: UnitData) -> str:
+    """Where the unit's dwell ratio is set, in words: the unit itself
+    or its component.
+
+    A unit's own value wins over its component's (see
+    ``Scenario.policy``), so a change to the component would not reach
+    a unit that sets its own ratio.
+    """
+    if ctx.scenario.unit(unit.id).dwell_ratio is not None:
+        return f"{unit.id}'s"
+    return unit.component
 
 
 def _cause_text(
@@ -1063,7 +1160,8 @@ def _cause_text(
         # The earlier relief ends sooner or owes its dwell sooner: it
         # moves the gap rather than closing it.
         return (
-            f"{message}, but {req.id} would then have {then} gap days, "
+            f"{message}, but {req.id} would then have "
+            f"{_plural(then, 'gap day')}, "
             f"against {now} now: the gap moves, it does not close",
             _new_unit_suggestions(ctx, req, lo, hi, peak),
         )
@@ -1084,6 +1182,9 @@ def _cause_text(
         message = (
             f"the {cap_word} units are still in dwell from their last "
             f"tours: {listed}"
+            if len(waiting) > 1
+            else f"the {cap_word} unit is still in dwell from its last "
+            f"tour: {listed}"
         )
         return message, (
             _dwell_ratio_suggestions(ctx, req, findings, HISTORY, lo, hi)
@@ -1095,15 +1196,17 @@ def _cause_text(
         span_lo, span_hi = max(req.start, 0), min(req.end, inst.horizon_end)
         needed = req.count * sizing.units_for(span_hi - span_lo)
         eligible = len(findings)
-        message = (
-            f"needs {needed} {cap_word} units in rotation, {eligible} eligible"
+        in_rotation = (
+            f"needs {_plural(needed, cap_word + ' unit')} in rotation"
         )
+        message = f"{in_rotation}, {eligible} eligible"
         if eligible >= needed:
-            message = (
-                f"needs {needed} {cap_word} units in rotation; "
-                f"{eligible} are eligible but all are held by other tours "
-                "in the plan"
+            held = (
+                "1 is eligible but it is held"
+                if eligible == 1
+                else f"{eligible} are eligible but all are held"
             )
+            message = f"{in_rotation}; {held} by other tours in the plan"
         in_plan = [
             f"{uid} {_family_words(ctx, req, f, PLANNED, lo, hi)}"
             for uid, f in sorted(findings.items())
@@ -1276,15 +1379,17 @@ def _capacity_text(
         else ""
     )
     message = (
-        f"site {req.site} holds {cap} troops; {held.uid} ({unit.troops} "
-        f"troops) would have to arrive {inst.date(tour.start)} to count "
-        f"from {held.counts}, which puts {need} troops on site{during} "
+        f"site {req.site} holds {_plural(cap, 'troop')}; {held.uid} "
+        f"({_plural(unit.troops, 'troop')}) would have to arrive "
+        f"{inst.date(tour.start)} to count from {held.counts}, which puts "
+        f"{_plural(need, 'troop')} on site{during} "
         f"({when})"
     )
     if not _lets_it_count(ctx, req, held, lo, hi, capacity=need):
         return message, []
     return message, [
-        f"raise capacity at {req.site} to {need} troops{during} ({when})"
+        f"raise capacity at {req.site} to {_plural(need, 'troop')}{during} "
+        f"({when})"
     ]
 
 

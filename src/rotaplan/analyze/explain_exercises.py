@@ -39,7 +39,9 @@ from .explain import (
     _dwell_ratio_suggestions,
     _family_words,
     _history_ready,
+    _lengthen_suggestion,
     _overlaps,
+    _plural,
     _probe,
     _Subject,
     _Tour,
@@ -94,8 +96,9 @@ class ExerciseGapExplanation(GapWindow):
     def __str__(self) -> str:
         return self._with_suggestions(
             f"{self.exercise} needs {self.count} {self.capability} at "
-            f"{self.site}, {self.start} to {self.end}: {self.gap_days} "
-            f"exercise gap days, {self.cause}: {self.message}"
+            f"{self.site}, {self.start} to {self.end}: "
+            f"{_plural(self.gap_days, 'exercise gap day')}, {self.cause}: "
+            f"{self.message}"
         )
 
 
@@ -287,11 +290,7 @@ def _explain_window(ctx: _Context, w: _Window) -> ExerciseGapExplanation:
             f"{pol.min_deployment_days} fits in "
             f"{', '.join(r.id for r in reqs)}, the requirements at {site} "
             f"{capability} units may fill then",
-            [
-                f"lengthen {r.id} to at least "
-                f"{pol.min_deployment_days - pol.handover_days} days"
-                for r in reqs
-            ],
+            [_lengthen_suggestion(r, kind) for r in reqs],
         )
 
     # Days before any new tour could count: the horizon start (H7) or
@@ -492,13 +491,20 @@ def _cause_text(
             fixed_only = fixed_only or ready == _NEVER
         waiting.sort()
         listed = ", ".join(words for _, words in waiting[:_LISTED])
-        state = (
-            "held by their last or fixed tours"
-            if fixed_only
-            else "still in dwell from their last tours"
-        )
+        if len(waiting) == 1:
+            state = (
+                "unit is held by its last or fixed tours"
+                if fixed_only
+                else "unit is still in dwell from its last tour"
+            )
+        else:
+            state = (
+                "units are held by their last or fixed tours"
+                if fixed_only
+                else "units are still in dwell from their last tours"
+            )
         return (
-            f"the {w.capability} units are {state}: {listed}",
+            f"the {w.capability} {state}: {listed}",
             _dwell_suggestions(ctx, findings, asked, HISTORY, lo, hi)
             + _new_unit_suggestions(ctx, w, kind, _all_reqs(asked), lo, hi),
         )
@@ -608,7 +614,7 @@ def _all_reqs(asked: dict[str, _Asked]) -> list[RequirementData]:
 
 
 def _units(n: int, capability: str) -> str:
-    return f"{n} {capability} unit" + ("" if n == 1 else "s")
+    return _plural(n, f"{capability} unit")
 
 
 def _dwell_suggestions(
