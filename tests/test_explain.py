@@ -196,6 +196,35 @@ def test_reserve_unit_still_in_dwell() -> None:
     assert (start, end) == (10, (date(2024, 11, 17) - date(2024, 1, 1)).days)
 
 
+def test_a_unit_free_too_late_for_any_tour_is_not_said_to_count() -> None:
+    # Free 2025-01-25 (as above), the reserve unit arrives 2025-02-15
+    # at the earliest; R ends 2025-04-01, before any 90-day tour from
+    # then could end, so no date it "counts from" exists.
+    unit = armored(
+        "1-163IN",
+        component="reserve",
+        last_return="2023-12-22",
+        last_deployment_days=100,
+    )
+    req = dict(SHORT_REQ, start="2024-01-11", end="2025-04-01")
+    data = scenario_data(
+        [unit], [req], components={"reserve": {"dwell_ratio": 4.0}}
+    )
+    s = build_scenario(data)
+    explanations, _ = explain(s)
+    (first,) = explanations
+    assert first.cause == IN_DWELL
+    assert "1-163IN ready 2025-01-25" in first.message
+    assert "counts from" not in first.message
+    assert "cannot count before R ends 2025-04-01" in first.message
+    # As said: the earliest tour the unit may make is either too short
+    # or runs past R.
+    arrive = date(2025, 2, 15)
+    for end in (date(2025, 4, 1), arrive + timedelta(days=90)):
+        tour = Deployment("1-163IN", "R", arrive, end)
+        assert not check(s, Plan(s.name, [tour])).valid
+
+
 def test_a_dwell_ratio_set_on_the_unit_is_suggested_on_the_unit() -> None:
     # Each unit sets its own ratio, which wins over its component's: a
     # suggestion naming the component would change nothing.
@@ -445,6 +474,34 @@ def test_one_unit_held_elsewhere_is_worded_in_the_singular() -> None:
         "needs 1 armored-battalion unit in rotation; 1 is eligible but it "
         "is held by other tours in the plan"
     ), only.message
+
+
+def test_a_unit_is_due_on_the_tour_that_ends_the_gap() -> None:
+    # A is home from 2024-04-01 and may arrive again 2024-11-11, the day
+    # the plan sends it back: that relief ends the gap, not the tour
+    # after it in 2026.
+    s = build_scenario(scenario_data([armored("A"), armored("B")]))
+    relief = Deployment("A", "LT-ARMOR", date(2024, 11, 11), date(2025, 4, 1))
+    plan = Plan(
+        s.name,
+        [
+            Deployment("A", "LT-ARMOR", date(2024, 1, 1), date(2024, 4, 1)),
+            Deployment("B", "LT-ARMOR", date(2024, 3, 22), date(2024, 9, 1)),
+            relief,
+            Deployment("A", "LT-ARMOR", date(2026, 3, 1), date(2026, 6, 1)),
+        ],
+    )
+    verdict = check(s, plan)
+    assert verdict.valid
+    first = explain_gaps(s, plan, verdict)[0]
+    assert first.cause == TOO_FEW_UNITS
+    found = re.search(r"due on LT-ARMOR from (\S+)", first.units["A"])
+    assert found, first.units["A"]
+    due = date.fromisoformat(found.group(1))
+    # The tour due then is the one whose arrival closes the window.
+    assert due == relief.start
+    assert due + timedelta(days=10) == first.end
+    assert f"due on LT-ARMOR from {due}" in first.message
 
 
 def test_a_requirement_of_no_priority_is_left_open_and_told_why() -> None:

@@ -28,6 +28,7 @@ from rotaplan.analyze.explain_exercises import (
 )
 from rotaplan.analyze.sizing import (
     CAUSES,
+    HORIZON_START,
     IN_DWELL,
     NO_ELIGIBLE_UNIT,
     PLANNER_CHOICE,
@@ -198,6 +199,23 @@ def test_the_other_unit_still_owes_dwell() -> None:
     assert exercise_gap_days(data) == 0
 
 
+def test_a_unit_free_after_the_requirement_ends_is_not_said_to_count() -> None:
+    # B may leave again on day 95 (as above), after R ends on day 90:
+    # no tour of it counts at camp, so there is no day it counts from.
+    late = unit("B", last_return=iso(-5), last_deployment_days=100)
+    s = build_scenario(scenario_data([unit("A"), late]))
+    (only,) = explain(s, only_a_on_r(s))
+    assert only.cause == IN_DWELL
+    assert f"B ready {iso(95)}" in only.message
+    assert "counts from" not in only.message
+    assert f"cannot count before R ends {iso(90)}" in only.message
+    # As said: B's earliest tour, from day 105, is not one R allows.
+    tour = Deployment("B", "R", on(105), on(155))
+    assert not check(
+        s, Plan(s.name, [*only_a_on_r(s).deployments, tour])
+    ).valid
+
+
 def test_counts_of_one_are_worded_in_the_singular() -> None:
     # A counts from day 41: the exercise, from day 40, is one day short.
     data = scenario_data([unit("A")], count=1)
@@ -255,6 +273,97 @@ def test_no_requirement_at_the_site_for_the_capability() -> None:
         }
     )
     assert exercise_gap_days(data) == 0
+
+
+def test_an_exercise_at_the_horizon_start_is_the_horizon_s_doing() -> None:
+    # R starts on day 10: A, arriving with the horizon, counts from day
+    # 10, and no tour may start sooner, so days 0 to 10 stay short.
+    data = scenario_data([unit("A"), unit("B")], count=1)
+    data["requirements"][0]["start"] = iso(10)
+    data["exercises"][0].update(start=iso(0), end=iso(20))
+    s = build_scenario(data)
+    (only,) = explain(s, only_a_on_r(s))
+    assert (only.start, only.end) == (on(0), on(10))
+    assert only.cause == HORIZON_START
+    assert only.suggestions == [
+        "list the tour already at camp under 'fixed:'",
+        f"or move EX to start on or after {iso(10)}",
+    ]
+    # The fixes, tried: the exercise moved, or the tour already on site
+    # listed, leaves no exercise gap.
+    assert exercise_gap_days(data) == 10
+    data["exercises"][0].update(start=iso(10), end=iso(30))
+    assert exercise_gap_days(data) == 0
+    data["exercises"][0].update(start=iso(0), end=iso(20))
+    data["fixed"] = [
+        {"unit": "A", "requirement": "R", "start": iso(-30), "end": iso(60)}
+    ]
+    assert exercise_gap_days(data) == 0
+
+
+def applied(data: dict[str, Any], suggestion: str) -> dict[str, Any]:
+    """The scenario with a no-requirement suggestion made, literally."""
+    data = json.loads(json.dumps(data))
+    add = re.match(
+        r"add a requirement at (\S+) for (\S+) from (\S+) to (\S+) or longer",
+        suggestion,
+    )
+    if add:
+        site, capability, start, end = add.groups()
+        data["requirements"].append(
+            {
+                "id": "ADDED",
+                "site": site,
+                "capability": capability,
+                "start": start,
+                "end": end,
+            }
+        )
+    more = re.search(r"one more (\S+) unit available from (\S+)", suggestion)
+    if more:
+        capability, start = more.groups()
+        data["units"].append(unit("NEW", capability, available_from=start))
+    allow = re.search(
+        r"allow (\S+) to fill (\S+) \(a substitution\)", suggestion
+    )
+    if allow:
+        by, capability = allow.groups()
+        data["substitutions"] = [{"capability": capability, "by": by}]
+    assert add or more or allow, suggestion
+    return data
+
+
+def test_the_only_unit_held_elsewhere_needs_a_unit_to_send() -> None:
+    # E, the only engineers unit, is on RT at another site until day
+    # 100: a requirement for engineers at camp, or a substitution onto
+    # R, would not bring it to the exercise on days 40 to 54.
+    data = scenario_data(
+        [unit("A"), unit("E", "engineers")], need="engineers", count=1
+    )
+    data["sites"].append({"id": "far"})
+    data["requirements"].append(
+        {
+            "id": "RT",
+            "site": "far",
+            "capability": "engineers",
+            "start": iso(10),
+            "end": iso(100),
+        }
+    )
+    s = build_scenario(data)
+    plan = Plan(
+        s.name,
+        [*only_a_on_r(s).deployments, Deployment("E", "RT", on(0), on(100))],
+    )
+    (only,) = explain(s, plan)
+    assert only.cause == NO_ELIGIBLE_UNIT
+    assert f"E on RT until {iso(100)}" in only.message
+    assert only.units == {"E": f"on RT until {iso(100)}"}
+    assert only.suggestions
+    # Each suggestion, made literally, fills the exercise.
+    assert exercise_gap_days(data) == 14
+    for suggestion in only.suggestions:
+        assert exercise_gap_days(applied(data, suggestion)) == 0, suggestion
 
 
 def test_exercise_gap_days_add_up_on_the_example_line() -> None:

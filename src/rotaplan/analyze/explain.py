@@ -754,6 +754,47 @@ def _history_ready(subject: _Subject, lo: int) -> int | None:
     return max(days, default=None)
 
 
+def ready_words(
+    ctx: _Context, unit: UnitData, ready: int, reqs: list[RequirementData]
+) -> str:
+    """The words for a unit free to leave home on day ``ready``: ready D
+    (counts from C), C the first day a tour on one of ``reqs`` counts.
+
+    A unit free too late for even its shortest tour to fit before the
+    requirements end (or to start inside the horizon) will not count
+    on them at all: a counts-from date would promise a tour no rule
+    allows, so the words say it cannot count instead.
+    """
+    inst = ctx.inst
+    pol = unit.policy
+    t, h = pol.transit_days, pol.handover_days
+    shortest = _fewest_days(unit)
+    counts = [
+        start + h
+        for req in reqs
+        for start in [max(ready + t, req.start - h, 0)]
+        if start + shortest <= req.end and start < inst.horizon_end
+    ]
+    if counts:
+        return (
+            f"ready {inst.date(ready)} (counts from {inst.date(min(counts))})"
+        )
+    # Name whichever ends first: the requirements or the horizon.
+    if all(req.end > inst.horizon_end for req in reqs):
+        return (
+            f"ready {inst.date(ready)} (cannot count before the horizon "
+            f"ends {inst.date(inst.horizon_end)})"
+        )
+    ends = " or ".join(
+        f"{req.id} ends {inst.date(req.end)}"
+        for req in sorted(reqs, key=lambda r: (r.end, r.id))
+    )
+    return (
+        f"ready {inst.date(ready)} (cannot count before {ends}: no tour "
+        f"of at least {_plural(shortest, 'day')} fits)"
+    )
+
+
 def _describe_unit(
     ctx: _Context,
     req: RequirementData,
@@ -850,10 +891,13 @@ def _family_words(
                 f"{inst.date(last.end)}, may leave again "
                 f"{inst.date(ready)}"
             )
-        if after:
+        # The relief the test left out is the unit's next tour: it
+        # ends the gap, so a tour after it is not what the unit is due
+        # on.
+        due = sorted([*found.dropped, *after], key=lambda x: x.start)
+        if due:
             parts.append(
-                f"due on {after[0].requirement} from "
-                f"{inst.date(after[0].start)}"
+                f"due on {due[0].requirement} from {inst.date(due[0].start)}"
             )
         return "; ".join(parts) or "held by its other tours"
     if family == AVAILABILITY:
@@ -1171,13 +1215,11 @@ def _cause_text(
             ready = _history_ready(found.subject, lo)
             if ready is None or not found.freed_by(HISTORY):
                 continue
-            pol = found.subject.unit.policy
-            counts = ready + pol.transit_days + pol.handover_days
-            waiting.append((ready, uid, counts))
+            words = ready_words(ctx, found.subject.unit, ready, [req])
+            waiting.append((ready, uid, words))
         waiting.sort()
         listed = ", ".join(
-            f"{uid} ready {inst.date(r)} (counts from {inst.date(c)})"
-            for r, uid, c in waiting[:_LISTED]
+            f"{uid} {words}" for _, uid, words in waiting[:_LISTED]
         )
         message = (
             f"the {cap_word} units are still in dwell from their last "

@@ -49,6 +49,7 @@ from .explain import (
     _UnitFindings,
     held_text,
     new_unit,
+    ready_words,
 )
 from .sizing import (
     BLACKOUT,
@@ -259,6 +260,20 @@ def _explain_window(ctx: _Context, w: _Window) -> ExerciseGapExplanation:
             or (r.capability, capability) in inst.substitutions
         )
     ]
+    # No tour starts before the horizon (H7), so none counts anywhere
+    # before its handover is over: a window that ends by then is the
+    # horizon's doing, and no unit, requirement or substitution added
+    # would fill it.
+    policies = [u.policy for u in kind] or [
+        default_policy(ctx.scenario, capability)
+    ]
+    horizon_count = min(p.handover_days for p in policies)
+    if hi <= horizon_count:
+        return done(
+            HORIZON_START,
+            _horizon_message(ctx, w, horizon_count),
+            _horizon_suggestions(ctx, w, horizon_count),
+        )
     if not kind:
         message = (
             f"no unit has capability {capability!r}; only units of exactly "
@@ -273,13 +288,8 @@ def _explain_window(ctx: _Context, w: _Window) -> ExerciseGapExplanation:
             or [f"add a {capability} unit"],
         )
     if not reqs:
-        return done(
-            NO_ELIGIBLE_UNIT,
-            f"a unit counts for {ex.id} only while deployed on a "
-            f"requirement at {site}, and none that {capability} units may "
-            f"fill runs between {inst.date(lo)} and {inst.date(hi)}",
-            _no_requirement_suggestions(ctx, w, kind),
-        )
+        message, suggestions, units = _no_requirement_text(ctx, w, kind)
+        return done(NO_ELIGIBLE_UNIT, message, suggestions, units=units)
     fits = {u.id: [r for r in reqs if tour_fits(inst, u, r)] for u in kind}
     fitting = [u for u in kind if fits[u.id]]
     if not fitting:
@@ -486,7 +496,7 @@ def _cause_text(
         for uid, found in findings.items():
             if not (found.freed_by(HISTORY) or HISTORY in found.essential):
                 continue
-            ready, words = _history_words(ctx, found, lo)
+            ready, words = _history_words(ctx, found, asked[uid], lo)
             waiting.append((ready, f"{uid} {words}"))
             fixed_only = fixed_only or ready == _NEVER
         waiting.sort()
@@ -552,7 +562,7 @@ _NEVER = 10**9
 
 
 def _history_words(
-    ctx: _Context, found: _UnitFindings, lo: int
+    ctx: _Context, found: _UnitFindings, question: _Asked, lo: int
 ) -> tuple[int, str]:
     """When the unit may leave home by what it owes from before the plan
     and its fixed tours before the window (``_NEVER`` if it is a fixed
@@ -560,11 +570,8 @@ def _history_words(
     inst = ctx.inst
     ready = _history_ready(found.subject, lo)
     if ready is not None:
-        pol = found.subject.unit.policy
-        counts = ready + pol.transit_days + pol.handover_days
-        return ready, (
-            f"ready {inst.date(ready)} (counts from {inst.date(counts)})"
-        )
+        reqs = question.reqs or [question.near]
+        return ready, ready_words(ctx, found.subject.unit, ready, reqs)
     later = [
         leg for leg in found.subject.legs if leg.fixed and leg.start >= lo
     ]
@@ -656,10 +663,11 @@ def _new_unit_suggestions(
     reqs: list[RequirementData],
     lo: int,
     hi: int,
+    named: bool = True,
 ) -> list[str]:
     """More units of the capability, free from when they are needed:
     tried on each requirement one may be sent on, and offered only if
-    one would count."""
+    one would count. ``named`` says which requirement that is."""
     inst = ctx.inst
     policy = typical_policy(kind, default_policy(ctx.scenario, w.capability))
     every = [u.troops for u in inst.units.values()]
@@ -680,8 +688,10 @@ def _new_unit_suggestions(
     units = "unit" if w.peak <= 1 else "units"
     text = (
         f"{more} {w.capability} {units} available from "
-        f"{inst.date(tour.start - policy.transit_days)}, sent on {req.id}"
+        f"{inst.date(tour.start - policy.transit_days)}"
     )
+    if named:
+        text += f", sent on {req.id}"
     if tour.covered < hi - lo:
         text += (
             f" (would count on {tour.covered} of the {hi - lo} days, "
@@ -690,34 +700,84 @@ def _new_unit_suggestions(
     return [text]
 
 
-def _no_requirement_suggestions(
+def _no_requirement_text(
     ctx: _Context, w: _Window, kind: list[UnitData]
-) -> list[str]:
-    """A requirement at the site for the capability over the window,
-    long enough for one tour; or a substitution onto a requirement
-    already at the site then."""
+) -> tuple[str, list[str], dict[str, str]]:
+    """Message, suggestions and words on each unit when no requirement
+    at the site that the capability may fill runs during the window.
+
+    The remedies, a requirement at the site for the capability over
+    the window or a substitution onto a requirement already there, are
+    tried with the units as the plan keeps them: a change that lets no
+    unit count is not offered. When every unit is held, one more unit
+    sent on the new requirement is offered instead, if it would count.
+    """
     inst = ctx.inst
     lo, hi = w.lo, w.hi
     pol = typical_policy(kind, default_policy(ctx.scenario, w.capability))
     end = max(hi, lo - pol.handover_days + pol.min_deployment_days)
-    out = [
+    added = RequirementData(
+        id="(new)",
+        site=w.site,
+        capability=w.capability,
+        start=lo,
+        end=end,
+        count=1,
+        priority=1.0,
+    )
+    message = (
+        f"a unit counts for {w.exercise.id} only while deployed on a "
+        f"requirement at {w.site}, and none that {w.capability} units may "
+        f"fill runs between {inst.date(lo)} and {inst.date(hi)}"
+    )
+    add = (
         f"add a requirement at {w.site} for {w.capability} from "
         f"{inst.date(lo)} to {inst.date(end)} or longer"
-    ]
-    others = sorted(
-        {
-            r.capability
-            for r in inst.requirements.values()
-            if r.site == w.site and r.start < hi and r.end > lo
-        }
     )
-    for capability in others:
-        out.append(
-            f"or allow {w.capability} to fill {capability} (a "
-            f"substitution), so {w.capability} units may be sent to "
-            f"{w.site}"
+
+    def counts_on(req: RequirementData) -> bool:
+        return any(
+            _best_tour(ctx, _Subject(u, tuple(ctx.legs[u.id])), req, lo, hi)
+            for u in kind
         )
-    return out
+
+    out = [add] if counts_on(added) else []
+    others: dict[str, list[RequirementData]] = {}
+    for r in inst.requirements.values():
+        if r.site == w.site and r.start < hi and r.end > lo:
+            others.setdefault(r.capability, []).append(r)
+    for capability in sorted(others):
+        if any(counts_on(r) for r in others[capability]):
+            out.append(
+                f"{'or ' if out else ''}allow {w.capability} to fill "
+                f"{capability} (a substitution), so {w.capability} units "
+                f"may be sent to {w.site}"
+            )
+    if out or not kind:
+        return message, out, {}
+    # Every unit of the capability is held where it is: say by what,
+    # for the new requirement would not bring it.
+    units: dict[str, str] = {}
+    for u in kind:
+        subject = _Subject(u, tuple(ctx.legs[u.id]))
+        found = _UnitFindings(subject)
+
+        def best(
+            relax: frozenset[str], subject: _Subject = subject
+        ) -> _Tour | None:
+            return _best_tour(ctx, subject, added, lo, hi, relax)
+
+        _probe(found, best)
+        units[u.id] = _describe_unit(ctx, added, found, lo, hi)
+    held = "; ".join(f"{uid} {words}" for uid, words in units.items())
+    message += (
+        f"; and the only {w.capability} unit is held: {held}"
+        if len(kind) == 1
+        else f"; and every {w.capability} unit is held: {held}"
+    )
+    more = _new_unit_suggestions(ctx, w, kind, [added], lo, hi, named=False)
+    # The new unit needs the new requirement to be sent to the site.
+    return message, [f"{add}, and {x}" for x in more], units
 
 
 def _horizon_message(ctx: _Context, w: _Window, first_count: int) -> str:
