@@ -349,6 +349,87 @@ def test_availability_is_named_before_dwell_after_a_fixed_tour() -> None:
     assert after < before
 
 
+def late_cut_scenario(**b_fields: Any) -> dict[str, Any]:
+    """A's fixed tour ends 2024-06-29 and A then owes dwell past R's end;
+    B relieves it, but ``b_fields`` (a blackout, an end of
+    availability) call B home before R ends."""
+    return scenario_data(
+        [armored("A"), armored("B", **b_fields)],
+        [dict(SHORT_REQ, start="2024-01-11", end="2024-12-17")],
+        horizon=ONE_YEAR,
+        fixed=[
+            {
+                "unit": "A",
+                "requirement": "R",
+                "start": "2024-01-01",
+                "end": "2024-06-29",
+            }
+        ],
+    )
+
+
+def test_a_blackout_that_cuts_the_tour_short_is_the_cause() -> None:
+    # B must be home by its blackout on 2024-11-01, so its tour ends
+    # 21 days of transit earlier and R goes short: the blackout is
+    # what to move, not A's dwell or a new unit.
+    refit = {"start": "2024-11-01", "end": "2024-12-01", "reason": "refit"}
+    data = late_cut_scenario(blackouts=[refit])
+    last = explain(build_scenario(data))[0][-1]
+    assert last.start == date(2024, 10, 11)
+    assert last.cause == BLACKOUT
+    assert last.message.startswith("B is in blackout 2024-11-01")
+    assert IN_DWELL in last.other_causes
+    (postpone,) = last.suggestions
+    found = re.fullmatch(
+        r"postpone B's blackout \(refit\) to start on or after (\S+)",
+        postpone,
+    )
+    assert found, postpone
+    before = gap_days_between(build_scenario(data), last.start, last.end)
+    start = date.fromisoformat(found.group(1))
+    data["units"][1]["blackouts"] = [
+        dict(refit, start=str(start), end=str(start + timedelta(days=30)))
+    ]
+    after = gap_days_between(build_scenario(data), last.start, last.end)
+    assert after < before
+
+
+def test_an_end_of_availability_that_cuts_the_tour_short_is_named() -> None:
+    data = late_cut_scenario(available_until="2024-11-01")
+    last = explain(build_scenario(data))[0][-1]
+    assert last.start == date(2024, 10, 11)
+    assert last.cause == UNAVAILABLE
+    assert "B is available only until 2024-11-01" in last.message
+    (keep,) = last.suggestions
+    found = re.fullmatch(
+        r"keep B available until (\S+) instead of 2024-11-01", keep
+    )
+    assert found, keep
+    before = gap_days_between(build_scenario(data), last.start, last.end)
+    data["units"][1]["available_until"] = found.group(1)
+    after = gap_days_between(build_scenario(data), last.start, last.end)
+    assert after < before
+
+
+def test_a_unit_at_its_longest_tour_is_resting_after_it() -> None:
+    # In a plain rotation the unit leaving as the gap opens has served
+    # its longest tour: it cannot stay on, it must rest.
+    s = build_scenario(scenario_data([armored(f"A{i}") for i in range(3)]))
+    result = solve(s, method="greedy")
+    first = explain_gaps(s, result.plan, result.check)[0]
+    leaving = next(
+        d
+        for d in result.plan.deployments
+        if d.end == first.start and d.requirement == "LT-ARMOR"
+    )
+    assert (leaving.end - leaving.start).days == 270
+    assert first.cause == TOO_FEW_UNITS
+    ended = leaving.end.isoformat()
+    assert first.units[leaving.unit].startswith(
+        f"resting after its tour on LT-ARMOR ending {ended}"
+    )
+
+
 def test_no_unit_of_the_capability() -> None:
     engineers = {"id": "E1", "capability": "engineers", "troops": 150}
     data = scenario_data([engineers], [SHORT_REQ], horizon=ONE_YEAR)
@@ -479,8 +560,11 @@ def test_one_unit_held_elsewhere_is_worded_in_the_singular() -> None:
 def test_a_unit_is_due_on_the_tour_that_ends_the_gap() -> None:
     # A is home from 2024-04-01 and may arrive again 2024-11-11, the day
     # the plan sends it back: that relief ends the gap, not the tour
-    # after it in 2026.
-    s = build_scenario(scenario_data([armored("A"), armored("B")]))
+    # after it in 2026. B's tour is as long as B may stay, so B cannot
+    # stay on into the gap either: too few units.
+    s = build_scenario(
+        scenario_data([armored("A"), armored("B", max_deployment_days=163)])
+    )
     relief = Deployment("A", "LT-ARMOR", date(2024, 11, 11), date(2025, 4, 1))
     plan = Plan(
         s.name,
@@ -641,6 +725,8 @@ def assert_planner_choice_is_sound(
     extra = Deployment(
         unit, req, date.fromisoformat(start), date.fromisoformat(end)
     )
+    # The named tour replaces the unit's late relief in the window, or
+    # the tour it stretches into the window: either way one it overlaps.
     others = [
         d
         for d in result.plan.deployments
@@ -648,8 +734,10 @@ def assert_planner_choice_is_sound(
         or not (
             d.unit == unit
             and d.requirement == req
-            and d.start < e.end
-            and d.end > e.start
+            and (
+                (d.start < e.end and d.end > e.start)
+                or (d.start < extra.end and d.end > extra.start)
+            )
         )
     ]
     after = check(s, Plan(s.name, [*others, extra]))

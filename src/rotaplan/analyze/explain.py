@@ -139,6 +139,9 @@ class _Tour:
     start: int
     end: int
     covered: int  # days of the window the tour counts on
+    # The unit's tour in the plan this one stretches into the window,
+    # when it is that tour run longer rather than a new one.
+    replaces: tuple[Leg, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,69 @@ def _best_tour(
     return best
 
 
+def _ask(
+    ctx: _Context,
+    subject: _Subject,
+    req: RequirementData,
+    lo: int,
+    hi: int,
+    relax: frozenset[str] = frozenset(),
+    capacity: int | None = None,
+    stretch: Leg | None = None,
+) -> _Tour | None:
+    """The unit's best tour for ``[lo, hi)`` as ``_best_tour`` finds
+    it, or, when ``stretch`` is its tour ending where the window
+    starts, that tour run longer, whichever counts on more days.
+
+    Both are asked: a unit already at its longest tour cannot stretch,
+    yet may come back for a new one once its other tours are lifted.
+    """
+    tour = _best_tour(ctx, subject, req, lo, hi, relax, capacity)
+    if stretch is None:
+        return tour
+    longer = _stretched(ctx, subject, req, stretch, lo, hi, relax, capacity)
+    # On a tie the new tour is kept: it is the answer the explanation
+    # gave before the stretch was asked.
+    if longer is not None and longer.covered > _covered(tour):
+        return longer
+    return tour
+
+
+def _stretched(
+    ctx: _Context,
+    subject: _Subject,
+    req: RequirementData,
+    leg: Leg,
+    lo: int,
+    hi: int,
+    relax: frozenset[str],
+    capacity: int | None,
+) -> _Tour | None:
+    """``leg``, which ends on day ``lo``, run on into ``[lo, hi)`` as
+    far as the rules (but those of ``relax``) allow; None if it cannot
+    run on. Its covered days are the days of the window it adds."""
+    rest = _Subject(subject.unit, tuple(x for x in subject.legs if x != leg))
+    pol = subject.unit.policy
+    # Asked from the first day the tour counts and for no more days
+    # than its longest tour from its start, the best tour starts with
+    # it: any other tour would count on fewer of those days.
+    tour = _best_tour(
+        ctx,
+        rest,
+        req,
+        leg.start + pol.handover_days,
+        min(hi, leg.start + pol.max_deployment_days),
+        relax,
+        capacity,
+    )
+    if tour is None or tour.start > leg.start or tour.end <= lo:
+        return None
+    # No longer than the window needs: a shorter tour owes less dwell
+    # and keeps every rule the longer one keeps.
+    end = min(tour.end, hi)
+    return _Tour(tour.start, end, end - lo, replaces=(leg,))
+
+
 def _counts_from(ctx: _Context, unit: UnitData, tour: _Tour, lo: int) -> date:
     """The first day of the window the tour counts on."""
     return ctx.inst.date(max(tour.start + unit.policy.handover_days, lo))
@@ -372,6 +438,9 @@ class _UnitFindings:
     # The unit's tours on the requirement that the test left out (the
     # late relief itself): a tour found replaces them.
     dropped: tuple[Leg, ...] = ()
+    # Its tour on the requirement ending where the window starts: the
+    # tests also ask whether it could have stayed on.
+    stretch: Leg | None = None
 
     def freed_by(self, family: str) -> bool:
         """Whether lifting the family alone lets the unit count."""
@@ -519,15 +588,28 @@ def _examine(
                 continue
             kept.append(leg)
         subject = _Subject(unit, tuple(kept))
-        found = _UnitFindings(subject, serving=serving, dropped=tuple(dropped))
+        # A fixed tour is what happened: it is not asked to stay on.
+        ending = [
+            leg
+            for leg in kept
+            if leg.requirement == req.id and leg.end == lo and not leg.fixed
+        ]
+        found = _UnitFindings(
+            subject,
+            serving=serving,
+            dropped=tuple(dropped),
+            stretch=ending[0] if ending else None,
+        )
         out[unit.id] = found
         if serving:
             continue
 
         def best(
-            relax: frozenset[str], subject: _Subject = subject
+            relax: frozenset[str], found: _UnitFindings = found
         ) -> _Tour | None:
-            return _best_tour(ctx, subject, req, lo, hi, relax)
+            return _ask(
+                ctx, found.subject, req, lo, hi, relax, stretch=found.stretch
+            )
 
         _probe(found, best)
     return out
@@ -808,10 +890,14 @@ def _describe_unit(
     if found.serving:
         return "on site and counting"
     if found.base is not None:
+        instead = "".join(
+            f" instead of {inst.date(x.start)} to {inst.date(x.end)}"
+            for x in found.base.replaces
+        )
         return (
             f"could count from {_counts_from(ctx, unit, found.base, lo)}"
             f" with a tour {inst.date(found.base.start)} to "
-            f"{inst.date(found.base.end)}"
+            f"{inst.date(found.base.end)}{instead}"
         )
     families = [f for f in FAMILIES if found.freed_by(f)]
     if not families:
@@ -1167,7 +1253,8 @@ def _cause_text(
         counting = _counts_from(ctx, found.subject.unit, tour, lo)
         moved = f"{inst.date(tour.start)} to {inst.date(tour.end)}"
         deploy = f"deploy {uid} on {req.id} from {moved}"
-        if not found.dropped and req.priority == 0:
+        replaced = (*found.dropped, *tour.replaces)
+        if not replaced and req.priority == 0:
             # Such days cost nothing, and every deployment counts
             # against a plan: the optimizer leaves them open.
             return (
@@ -1180,7 +1267,7 @@ def _cause_text(
                     deploy,
                 ],
             )
-        if not found.dropped:
+        if not replaced:
             return (
                 f"{uid} could have counted on {tour.covered} of these days "
                 f"with a tour {moved} (from {counting}); the plan does not "
@@ -1188,14 +1275,13 @@ def _cause_text(
                 [deploy, "solve with the optimizer or a longer time limit"],
             )
         instead = "; ".join(
-            f"{inst.date(x.start)} to {inst.date(x.end)}"
-            for x in found.dropped
+            f"{inst.date(x.start)} to {inst.date(x.end)}" for x in replaced
         )
         message = (
             f"{uid} could have counted on {tour.covered} of these days had "
             f"its tour {instead} run {moved} (from {counting})"
         )
-        now, then = _gap_days_if_moved(ctx, req, found.dropped, uid, tour)
+        now, then = _gap_days_if_moved(ctx, req, replaced, uid, tour)
         if then < now:
             return message, [
                 f"{deploy} instead of {instead}",
@@ -1343,7 +1429,15 @@ def _held_unit(
     tour = found.single.get(family)
     if tour is None:
         everything = frozenset(FAMILIES)
-        tour = _best_tour(ctx, found.subject, req, lo, hi, everything)
+        tour = _ask(
+            ctx,
+            found.subject,
+            req,
+            lo,
+            hi,
+            everything,
+            stretch=found.stretch,
+        )
     assert tour is not None
     counts = _counts_from(ctx, found.subject.unit, tour, lo)
     return _Held(found, family, tour, counts)
@@ -1389,14 +1483,30 @@ def _lets_it_count(
         return True
     unit = held.unit if changed is None else changed
     trial = _Subject(unit, held.found.subject.legs)
-    return _best_tour(ctx, trial, req, lo, hi, capacity=capacity) is not None
+    tour = _ask(
+        ctx,
+        trial,
+        req,
+        lo,
+        hi,
+        capacity=capacity,
+        stretch=held.found.stretch,
+    )
+    return tour is not None
 
 
 def _away_to_count(ctx: _Context, held: _Held) -> str:
     inst = ctx.inst
+    # A tour that stays on is named as such: the change is to let the
+    # unit stay, not to send it again.
+    stay = "".join(
+        f", its tour on {x.requirement} from {inst.date(x.start)} running "
+        f"to {inst.date(held.tour.end)} instead of {inst.date(x.end)},"
+        for x in held.tour.replaces
+    )
     return (
-        f"away {inst.date(held.leaves)} to {inst.date(held.returns)} to "
-        f"count from {held.counts}"
+        f"away {inst.date(held.leaves)} to {inst.date(held.returns)}{stay} "
+        f"to count from {held.counts}"
     )
 
 
