@@ -516,3 +516,203 @@ def test_size_refuses_an_impossible_policy() -> None:
     assert sized.returncode == 2
     assert "handover" in sized.stderr
     assert "Traceback" not in sized.stderr
+
+
+@pytest.fixture
+def solved(tmp_path: Path) -> tuple[Path, Path]:
+    """The tiny scenario and a plan of it, in ``tmp_path``."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    plan_file = tmp_path / "plan.json"
+    made = run("solve", scenario, "-o", plan_file, "--method", "greedy", "-q")
+    assert made.returncode == 0, made.stderr
+    return scenario, plan_file
+
+
+def _refused(done: subprocess.CompletedProcess, *words: str) -> None:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "fix:" in done.stderr
+    for word in words:
+        assert word in done.stderr
+
+
+# Command lines (S: the scenario, P: its plan) that would overwrite an
+# input or one output with another, and the words the refusal must say.
+CLOBBERS = {
+    "solve -o S": (["solve", "S", "-o", "S"], ["--output", "SCENARIO"]),
+    "solve --csv S": (["solve", "S", "--csv", "S"], ["--csv", "SCENARIO"]),
+    "solve -o X --csv X": (
+        ["solve", "S", "-o", "x.json", "--csv", "x.json"],
+        ["x.json", "--csv", "--output", "its own file"],
+    ),
+    "solve --keep P --csv P": (
+        ["solve", "S", "--keep", "P", "-o", "x.json", "--csv", "P"],
+        ["--csv", "--keep"],
+    ),
+    "export -o P": (["export", "S", "P", "-o", "P"], ["--output", "PLAN"]),
+    "export -o S": (["export", "S", "P", "-o", "S"], ["--output", "SCENARIO"]),
+    "report -o X --xlsx X": (
+        ["report", "S", "P", "-o", "r.html", "--xlsx", "r.html"],
+        ["r.html", "--xlsx", "its own file"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLOBBERS))
+def test_an_output_never_overwrites_an_input_or_another_output(
+    case: str, solved: tuple[Path, Path]
+) -> None:
+    scenario, plan_file = solved
+    folder = scenario.parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    args, words = CLOBBERS[case]
+    names = {"S": scenario.name, "P": plan_file.name}
+    done = run(*(names.get(a, a) for a in args), cwd=folder)
+    _refused(done, *words)
+    # Nothing is written and nothing is lost.
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_keep_replans_in_place(solved: tuple[Path, Path]) -> None:
+    scenario, plan_file = solved
+    done = run("solve", scenario, "--keep", plan_file, "-o", plan_file, "-q")
+    assert done.returncode == 0, done.stderr
+    assert "changes" in json.loads(plan_file.read_text())
+
+
+def test_output_to_a_device_writes_through_it(
+    solved: tuple[Path, Path],
+) -> None:
+    import os
+    import stat
+
+    scenario, plan_file = solved
+    null = scenario.parent / "null"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device node needs root on Linux")
+    options = ("-q", "--method", "greedy", "-o", null, "--csv", null)
+    done = run("solve", scenario, *options)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+    exported = run("export", scenario, plan_file, "-o", null)
+    assert exported.returncode == 0, exported.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+
+
+def test_output_through_a_symlink_keeps_the_link(
+    solved: tuple[Path, Path],
+) -> None:
+    scenario, plan_file = solved
+    real = scenario.parent / "real.csv"
+    real.write_text("old\n")
+    link = scenario.parent / "link.csv"
+    link.symlink_to("real.csv")
+    done = run("export", scenario, plan_file, "-o", link)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink()
+    assert real.read_text().startswith("unit,capability,")
+    assert sorted(p.name for p in scenario.parent.iterdir()) == [
+        "link.csv",
+        "plan.json",
+        "real.csv",
+        "s.yaml",
+    ]
+
+
+# Paths no one can write to: under a regular file, and on Linux a new
+# file in /proc. {S}, {P} and {F}: the scenario, its plan, a file.
+UNWRITABLE = {
+    "solve -o": ["solve", "{S}", "-q", "--method", "greedy", "-o", "{X}"],
+    "solve --csv": [
+        "solve",
+        "{S}",
+        "-q",
+        "--method",
+        "greedy",
+        "--csv",
+        "{X}",
+    ],
+    "export -o": ["export", "{S}", "{P}", "-o", "{X}"],
+    "report -o": ["report", "{S}", "{P}", "-o", "{X}"],
+    "report --xlsx": ["report", "{S}", "{P}", "--xlsx", "{X}"],
+    "init": ["init", "{X}"],
+}
+
+
+@pytest.mark.parametrize("where", ["under a file", "/proc"])
+@pytest.mark.parametrize("case", sorted(UNWRITABLE))
+def test_an_unwritable_output_is_refused_with_its_path(
+    case: str, where: str, solved: tuple[Path, Path]
+) -> None:
+    scenario, plan_file = solved
+    if where == "/proc":
+        if not Path("/proc/self").exists():
+            pytest.skip("no /proc here")
+        target = "/proc/rotaplan-test.yaml"
+    else:
+        target = str(scenario / "out.yaml")
+    args = [
+        a.format(S=scenario, P=plan_file, X=target) for a in UNWRITABLE[case]
+    ]
+    before = {p.name: p.read_bytes() for p in scenario.parent.iterdir()}
+    done = run(*args)
+    _refused(done, target, "choose a folder you can write to")
+    assert ".tmp" not in done.stderr
+    after = {p.name: p.read_bytes() for p in scenario.parent.iterdir()}
+    assert after == before
+
+
+def test_init_refuses_a_folder_even_with_force(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    done = run("init", "d", "--force", cwd=tmp_path)
+    _refused(done, "d: PATH: is a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
+
+
+def test_init_refuses_a_json_name(tmp_path: Path) -> None:
+    done = run("init", "x.json", cwd=tmp_path)
+    _refused(done, "x.json", "YAML", "x.yaml")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["size", "--dwell-ratio", "inf"],
+        ["size", "--dwell-ratio", "1e308"],
+        ["size", "--dwell-ratio", "nan"],
+        ["size", "--transit-days", "99999999999999999999"],
+        ["size", "--tour-days", "0"],
+        ["solve", str(EXAMPLE), "--seed", "99999999999999999999999"],
+        ["solve", str(EXAMPLE), "--seed", "-1"],
+    ],
+)
+def test_out_of_range_options_are_refused(args: list[str]) -> None:
+    done = run(*args)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert args[-2] in done.stderr  # the option is named
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (
+            ["--min-deployment-days", "300"],
+            ["--min-deployment-days", "--max-deployment-days 270"],
+        ),
+        (["--tour-days", "1000"], ["--max-deployment-days 1000"]),
+        (["--tour-days", "60"], ["--min-deployment-days 60"]),
+        (
+            [str(EXAMPLE), "--tour-days", "100", "--dwell-ratio", "5"],
+            ["--tour-days, --dwell-ratio", "without a scenario"],
+        ),
+    ],
+)
+def test_size_refuses_options_it_cannot_honour(
+    args: list[str], words: list[str]
+) -> None:
+    _refused(run("size", *args), *words)

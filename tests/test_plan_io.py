@@ -311,7 +311,9 @@ def test_plan_empty_file(tmp_path: Path) -> None:
     path.write_text("")
     with pytest.raises(InputError) as caught:
         load_plan(path)
-    assert caught.value.fix
+    # The fix talks about a plan, not about writing a scenario.
+    assert "plan" in caught.value.fix
+    assert "scenario" not in caught.value.fix
 
 
 @pytest.mark.parametrize(
@@ -384,3 +386,105 @@ def test_fixed_that_is_not_a_boolean(tmp_path: Path, value: Any) -> None:
     assert_plan_error(
         write_json(tmp_path, {"deployments": rows}), "deployments[0].fixed"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("start", 0, "number, not a date"),
+        ("end", 20250402, "number, not a date"),
+        ("start", "20250131", "not a date"),
+        ("start", "0001-01-01", "outside the years 1900 to 2199"),
+        ("end", "9999-12-31", "outside the years 1900 to 2199"),
+    ],
+)
+def test_deployment_date_as_number_or_out_of_range(
+    tmp_path: Path, key: str, value: Any, words: str
+) -> None:
+    # date.fromisoformat takes 20250131 (and str() of a number); near
+    # year 1 or 9999 the report ran off the calendar.
+    rows = good_rows()
+    rows[1][key] = value
+    error = assert_plan_error(
+        write_json(tmp_path, {"deployments": rows}), f"deployments[1].{key}"
+    )
+    assert words in error.message
+    assert "YYYY-MM-DD" in error.fix or "1900-01-01" in error.fix
+
+
+def test_plan_nested_too_deep(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("[" * 5000 + "]" * 5000)
+    error = assert_plan_error(path, "(file)")
+    assert "nested" in error.message and "plan" in error.fix
+
+
+def test_plan_extra_nested_deep_names_the_key(tmp_path: Path) -> None:
+    data = {"deployments": good_rows(), "notes": "@"}
+    text = json.dumps(data).replace('"@"', "[" * 150 + "]" * 150)
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    assert_plan_error(path, "notes")
+
+
+def test_plan_number_of_thousands_of_digits(tmp_path: Path) -> None:
+    data = {"deployments": good_rows(), "objective": {"gap_days": "@"}}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data).replace('"@"', "9" * 5000))
+    assert_plan_error(path, "objective.gap_days")
+
+
+def test_plan_key_written_twice(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(
+        json.dumps({"deployments": good_rows()}).replace(
+            '"unit": "A1"', '"unit": "A1", "unit": "A3"'
+        )
+    )
+    error = assert_plan_error(path, "deployments[1].unit")
+    assert "twice" in error.message
+
+
+def test_plan_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("\ufeff" + json.dumps({"deployments": good_rows()}))
+    assert len(load_plan(path).deployments) == 2
+
+
+@pytest.mark.parametrize(
+    "plan_text",
+    [
+        "",
+        "[" * 5000 + "]" * 5000,
+        json.dumps(
+            {"deployments": [{**good_rows()[0], "start": "0001-01-01"}]}
+        ),
+        json.dumps({"deployments": [{**good_rows()[0], "end": "9999-12-31"}]}),
+    ],
+    ids=["empty", "deep", "year-1", "year-9999"],
+)
+def test_cli_refuses_bad_plans_without_a_traceback(
+    tmp_path: Path, plan_text: str
+) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    example = root / "examples" / "lithuania.yaml"
+    plan = tmp_path / "plan.json"
+    plan.write_text(plan_text, encoding="utf-8")
+    cli = Path(sys.executable).with_name("rotaplan")
+    runs = [
+        ["check", example, plan],
+        ["export", example, plan, "-o", tmp_path / "out.csv"],
+        ["report", example, plan, "-o", tmp_path / "out.html"],
+        ["compare", example, plan, plan],
+    ]
+    for args in runs:
+        done = subprocess.run(
+            [cli, *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert f"{plan}: " in done.stderr and "(fix: " in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]

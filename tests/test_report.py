@@ -330,6 +330,10 @@ def _bad_inputs(
             [str(scenario_file), str(plan_file), "-o", str(tmp_path)],
             "is a folder",
         ),
+        "two outputs on one path": (
+            [str(scenario_file), str(plan_file), "-o", out, "--xlsx", out],
+            "one would overwrite the other",
+        ),
     }
 
 
@@ -343,6 +347,7 @@ def _bad_inputs(
         "nothing to write",
         "overwrites the plan",
         "output is a folder",
+        "two outputs on one path",
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from datetime import datetime
 from typing import Any
@@ -9,10 +10,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from rotaplan import check
+from rotaplan import build_scenario, check, solve
 from rotaplan.analyze.costs import compare_costs
 from rotaplan.report.xlsx import SHEETS, xlsx_report
-from test_report_cases import broken_plan, gaps_plan, gaps_scenario
+from test_report_cases import GAPS, broken_plan, gaps_plan, gaps_scenario
 
 
 def rows(sheet: Any) -> list[tuple[Any, ...]]:
@@ -104,3 +105,28 @@ def test_a_broken_plan_lists_its_rules_on_the_summary() -> None:
         if v.rule in ("H2", "H3")
     ]
     assert listed == expected
+
+
+def test_a_text_that_looks_like_a_formula_stays_text() -> None:
+    # A unit id, home or site a spreadsheet would run as a formula.
+    attack = "=cmd|' /C calc'!A0"
+    data = copy.deepcopy(GAPS)
+    data["units"][0]["id"] = attack
+    data["units"][1]["home"] = "=1+1"
+    scenario = build_scenario(data)
+    plan = solve(scenario, method="greedy").plan
+    assert any(d.unit == attack for d in plan.deployments)
+    book = load_workbook(io.BytesIO(xlsx_report(scenario, plan)))
+    texts = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert {c.value for c in texts} == {attack, "=1+1"}
+    assert all(c.data_type == "s" for c in texts)
+    # Numbers stay numbers.
+    header, *body = rows(book["deployments"])
+    days = header.index("days on site")
+    assert all(isinstance(r[days], int) for r in body)

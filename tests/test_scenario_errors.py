@@ -626,3 +626,180 @@ def test_valid_scenarios_load_from_json(
     scenario = load_scenario(path)
     assert len(scenario.units) == len(data["units"])
     assert len(scenario.fixed) == len(data.get("fixed", []))
+
+
+# --- Input the parsers or the calendar cannot take ----------------------
+# Each of these once stopped with a Python traceback (or, for the
+# numbers-as-dates and the repeated JSON key, planned from the wrong
+# data without a word).
+
+
+def test_list_as_a_mapping_key(write_scenario: WriteFile) -> None:
+    text = "? [a, b]\n: 1\nname: x\n"
+    assert_input_error(
+        write_scenario(text), "line 1, column 3", "key", "plain name"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+@pytest.mark.parametrize("levels", [150, 5000])
+def test_deep_nesting_is_refused(
+    levels: int, suffix: str, write_scenario: WriteFile
+) -> None:
+    # 150 levels parse, and are refused by depth; 5,000 stop the parser.
+    data = {**good(), "units": "[" * levels + "]" * levels}
+    text = json.dumps(data).replace('"[', "[").replace(']"', "]")
+    path = write_scenario(text, suffix=suffix)
+    field = "units" if levels == 150 else "(file)"
+    assert_input_error(path, field, "nested", "levels")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_number_of_thousands_of_digits(
+    suffix: str, write_scenario: WriteFile
+) -> None:
+    text = json.dumps(good()).replace(
+        '"troops": 600', '"troops": ' + "9" * 5000
+    )
+    assert_input_error(
+        write_scenario(text, suffix=suffix),
+        "units[3].troops",
+        "5,000",
+        "correct the number",
+    )
+
+
+def test_json_with_a_byte_order_mark_loads(write_scenario: WriteFile) -> None:
+    path = write_scenario("\ufeff" + json.dumps(good()), suffix=".json")
+    assert load_scenario(path).name == "Error cases"
+
+
+def test_json_key_written_twice(write_scenario: WriteFile) -> None:
+    text = json.dumps(good()).replace(
+        '"troops": 600', '"troops": 600, "troops": 6000000'
+    )
+    assert_input_error(
+        write_scenario(text, suffix=".json"),
+        "units[3].troops",
+        "twice",
+        "keep one",
+    )
+
+
+@pytest.mark.parametrize(
+    "value", [0, 20250101, 1735689600, "1735689600", 2025.5]
+)
+@pytest.mark.parametrize(
+    "field", ["horizon.start", "units[2].blackouts[0].end"]
+)
+def test_number_for_a_date(
+    field: str, value: Any, write_scenario: WriteFile
+) -> None:
+    # pydantic reads a number as seconds since 1970: `start: 0` would
+    # plan from 1970-01-01.
+    data = good()
+    _set(field, value)(data)
+    for suffix in (".yaml", ".json"):
+        error = assert_input_error(
+            write_scenario(data, suffix=suffix), field, "number, not a date"
+        )
+        assert error.fix == "write the date as YYYY-MM-DD"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("horizon.start", "0001-01-01"),
+        ("horizon.start", "1899-12-31"),
+        ("requirements[0].end", "9999-12-31"),
+        ("fixed[0].end", "9999-12-30"),
+        ("units[0].last_return", "0001-01-01"),
+        ("units[2].blackouts[0].end", "2200-01-01"),
+    ],
+)
+def test_date_outside_the_years_planned(
+    field: str, value: str, write_scenario: WriteFile
+) -> None:
+    data = good()
+    _set(field, value)(data)
+    if field.endswith("last_return"):
+        data["units"][0]["last_deployment_days"] = 180
+    path = write_scenario(data)
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    error = caught.value
+    assert field in [p.path for p in error.problems], str(error)
+    assert f"{field}: {value} is outside the years 1900 to 2199" in str(error)
+    assert "between 1900-01-01 and 2199-12-31" in str(error)
+
+
+def test_dates_at_the_ends_of_the_range_load(
+    write_scenario: WriteFile,
+) -> None:
+    data = good()
+    data["horizon"] = {"start": "2100-01-01", "end": "2199-12-31"}
+    data["requirements"][0].update(start="2100-01-01", end="2199-12-31")
+    data["units"][0]["last_return"] = "1900-01-01"
+    data["units"][0]["last_deployment_days"] = 180
+    del data["fixed"], data["exercises"]
+    scenario = load_scenario(write_scenario(data))
+    assert scenario.horizon.days == 36_523
+
+
+def test_horizon_over_a_hundred_years(write_scenario: WriteFile) -> None:
+    data = good()
+    data["horizon"] = {"start": "1950-01-01", "end": "2150-01-01"}
+    assert_input_error(
+        write_scenario(data), "horizon", "100 years", "at most 100 years"
+    )
+
+
+def test_dwell_past_the_calendar(write_scenario: WriteFile) -> None:
+    # 100 times a 100,000-day tour: each bound allowed, their product
+    # not, or the end of the dwell falls past year 9999.
+    data = good()
+    data["units"][1].update(
+        dwell_ratio=100,
+        max_deployment_days=100_000,
+        last_return="2024-06-01",
+        last_deployment_days=100_000,
+    )
+    assert_input_error(write_scenario(data), "units[1]", "dwell", "lower")
+
+
+BROKEN_FILES = {
+    "complexkey.yaml": "? [a, b]\n: 1\n",
+    "deep.yaml": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+    "deep.json": "[" * 5000 + "]" * 5000,
+    "bigint.json": json.dumps(good()).replace(
+        '"troops": 600', '"troops": ' + "9" * 5000
+    ),
+    "epoch.yaml": yaml.safe_dump(
+        {**good(), "horizon": {"start": 0, "end": "2026-01-01"}}
+    ),
+    "y9999.yaml": yaml.safe_dump(
+        {**good(), "horizon": {"start": "2025-01-01", "end": "9999-12-31"}}
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_FILES))
+def test_cli_refuses_without_a_traceback(name: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    scenario = tmp_path / name
+    scenario.write_text(BROKEN_FILES[name], encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    cli = Path(sys.executable).with_name("rotaplan")
+    for args in (["size"], ["solve", "-o", plan, "--time-limit", "5"]):
+        done = subprocess.run(
+            [cli, *args[:1], scenario, *args[1:]],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert f"{scenario}: " in done.stderr and "(fix: " in done.stderr
+    assert not plan.exists()

@@ -33,13 +33,13 @@ from ..io import (
     load_plan,
     load_scenario,
     plan_to_csv,
-    write_text_atomic,
 )
 from ..model import Plan, Policy, Scenario
-from ..model.scenario import BUILTIN_POLICY
+from ..model.scenario import BUILTIN_POLICY, MAX_DAYS
 from ..solve import METHODS, Progress, Result, solve
 from ..solve.work_limit import work_limit_of
 from .progress import SolveProgress
+from .report_cmd import check_outputs, write_output
 
 app = typer.Typer(
     name="rotaplan",
@@ -52,6 +52,12 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 T = TypeVar("T")
+
+# CP-SAT takes a 32-bit seed.
+_MAX_SEED = 2**31 - 1
+# The scenario's own bound on a number of days and on a dwell ratio, so
+# that what size is told is what a scenario could say.
+_MAX_DWELL_RATIO = 100.0
 
 
 @contextmanager
@@ -87,17 +93,6 @@ def _load_published(path: Path, scenario: Scenario) -> Plan:
         with user_errors():
             raise InputError.from_problems(str(path), named)
     return plan
-
-
-def _writable(path: Path | None, what: str) -> None:
-    """Refuse an output path we cannot write before any work is done."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise _bad(str(path), what, "is a folder", "name a file to write")
-    parent = path.parent if str(path.parent) else Path(".")
-    if parent.exists() and not parent.is_dir():
-        raise _bad(str(path), what, "its folder is a file", "fix the path")
 
 
 def _bad(file: str, path: str, message: str, fix: str) -> typer.Exit:
@@ -212,7 +207,9 @@ def solve_command(
     threads: Annotated[
         int | None, typer.Option(min=1, help="search workers")
     ] = None,
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=_MAX_SEED, help="random seed")
+    ] = 0,
     work_limit: Annotated[
         str,
         typer.Option(
@@ -253,8 +250,11 @@ def solve_command(
     work = _work_limit(work_limit)
     scenario = _load(scenario_file)
     published = _load_published(keep, scenario) if keep is not None else None
-    _writable(output, "output")
-    _writable(csv, "csv")
+    check_outputs(
+        [("--output", output), ("--csv", csv)],
+        [("SCENARIO", scenario_file), ("--keep", keep)],
+        in_place=("--output", "--keep"),
+    )
     bar = None if quiet else SolveProgress(err, time_limit)
     result = _run(
         lambda cb: solve(
@@ -283,9 +283,9 @@ def solve_command(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(output, text)
+        write_output("--output", output, text)
     if csv is not None:
-        write_text_atomic(csv, plan_to_csv(scenario, plan))
+        write_output("--csv", csv, plan_to_csv(scenario, plan))
     if not quiet:
         interrupted = bool(result.details.get("interrupted"))
         err.print(summary_table(scenario, plan, result.check, interrupted))
@@ -380,38 +380,66 @@ def check_command(
     out.print("VALID")
 
 
+# The options of ``size`` that describe a policy, as the user types them.
+_POLICY_OPTIONS = {
+    "tour_days": "--tour-days",
+    "transit_days": "--transit-days",
+    "handover_days": "--handover-days",
+    "min_deployment_days": "--min-deployment-days",
+    "max_deployment_days": "--max-deployment-days",
+    "dwell_ratio": "--dwell-ratio",
+    "min_dwell_days": "--min-dwell-days",
+}
+
+
+def _days_option(name: str, low: int) -> Any:
+    return typer.Option(min=low, max=MAX_DAYS, help=f"{name}, days")
+
+
 @app.command("size")
 def size_command(
+    ctx: typer.Context,
     scenario_file: Annotated[
         Path | None,
         typer.Argument(
             metavar="[SCENARIO]",
-            help="size every capability of a scenario; without it, size "
-            "one persistent requirement under the policy options",
+            help="size every capability of a scenario (from its own "
+            "policies); without it, size one persistent requirement "
+            "under the policy options",
         ),
     ] = None,
     tour_days: Annotated[
         int | None,
-        typer.Option(help="days on site per tour (default: the best)"),
+        typer.Option(
+            min=1,
+            max=MAX_DAYS,
+            help="days on site per tour, within the deployment bounds "
+            "(default: the best)",
+        ),
     ] = None,
-    transit_days: Annotated[int, typer.Option(min=0)] = int(
+    transit_days: Annotated[int, _days_option("transit each way", 0)] = int(
         BUILTIN_POLICY["transit_days"]
     ),
-    handover_days: Annotated[int, typer.Option(min=0)] = int(
-        BUILTIN_POLICY["handover_days"]
-    ),
-    min_deployment_days: Annotated[int, typer.Option(min=1)] = int(
-        BUILTIN_POLICY["min_deployment_days"]
-    ),
-    max_deployment_days: Annotated[int, typer.Option(min=1)] = int(
+    handover_days: Annotated[
+        int, _days_option("first days on site that do not count", 0)
+    ] = int(BUILTIN_POLICY["handover_days"]),
+    min_deployment_days: Annotated[
+        int, _days_option("shortest tour", 1)
+    ] = int(BUILTIN_POLICY["min_deployment_days"]),
+    max_deployment_days: Annotated[int, _days_option("longest tour", 1)] = int(
         BUILTIN_POLICY["max_deployment_days"]
     ),
-    dwell_ratio: Annotated[float, typer.Option(min=0)] = float(
-        BUILTIN_POLICY["dwell_ratio"]
-    ),
-    min_dwell_days: Annotated[int, typer.Option(min=0)] = int(
-        BUILTIN_POLICY["min_dwell_days"]
-    ),
+    dwell_ratio: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            max=_MAX_DWELL_RATIO,
+            help="days at home owed per day on site",
+        ),
+    ] = float(BUILTIN_POLICY["dwell_ratio"]),
+    min_dwell_days: Annotated[
+        int, _days_option("least days at home between tours", 0)
+    ] = int(BUILTIN_POLICY["min_dwell_days"]),
     as_json: Annotated[
         bool, typer.Option("--json", help="machine-readable output")
     ] = False,
@@ -421,13 +449,32 @@ def size_command(
     Example: 270-day tours, dwell ratio 2, 21-day transit and 10-day
     handover need 4 units in the cycle to keep 1 on site.
     """
+    given = [
+        flag for name, flag in _POLICY_OPTIONS.items() if _typed(ctx, name)
+    ]
     if scenario_file is not None:
+        if given:
+            # Ignoring them would answer another question than asked.
+            raise _bad(
+                "size",
+                ", ".join(given),
+                "policy options size one requirement without a "
+                "scenario; a scenario is sized under its own policies",
+                "leave out the options, or change the policy in the "
+                "scenario (defaults, components or units)",
+            )
         sizing = size_scenario(_load(scenario_file))
         if as_json:
             out.print_json(data=sizing.to_dict())
         else:
             _print_scenario_sizing(sizing)
         return
+    _check_size_options(
+        tour_days,
+        handover_days,
+        min_deployment_days,
+        max_deployment_days,
+    )
     policy = Policy(
         transit_days=transit_days,
         handover_days=handover_days,
@@ -436,13 +483,6 @@ def size_command(
         dwell_ratio=dwell_ratio,
         min_dwell_days=min_dwell_days,
     )
-    if tour_days is not None:
-        policy = policy.model_copy(
-            update={
-                "min_deployment_days": min(min_deployment_days, tour_days),
-                "max_deployment_days": max(max_deployment_days, tour_days),
-            }
-        )
     try:
         one = rotation_multiplier(policy, tour_days)
     except ValueError as exc:
@@ -451,6 +491,53 @@ def size_command(
         out.print_json(data=one.to_dict())
     else:
         _print_sizing(one)
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Whether the user gave option ``name`` (a default is not given)."""
+    # By the source's name: typer bundles its own click, whose enum is
+    # not the one ``import click`` would give.
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name not in (
+        "DEFAULT",
+        "DEFAULT_MAP",
+    )
+
+
+def _check_size_options(
+    tour: int | None,
+    handover: int,
+    shortest: int,
+    longest: int,
+) -> None:
+    """Refuse policy options that contradict each other, naming them."""
+    if shortest > longest:
+        raise _bad(
+            "size",
+            "--min-deployment-days",
+            f"{shortest} is more than --max-deployment-days {longest}",
+            "give a shortest tour no longer than the longest",
+        )
+    if tour is None:
+        return
+    # The handover first: it is why a short tour can never count.
+    if tour <= handover:
+        raise _bad(
+            "size",
+            "--tour-days",
+            f"a tour of {tour} days is not longer than --handover-days "
+            f"{handover}: the unit would never count toward presence",
+            "a longer --tour-days or a shorter --handover-days",
+        )
+    if not shortest <= tour <= longest:
+        bound = "--min" if tour < shortest else "--max"
+        raise _bad(
+            "size",
+            "--tour-days",
+            f"a tour of {tour} days is outside --min-deployment-days "
+            f"{shortest} to --max-deployment-days {longest}",
+            f"a tour in that range, or {bound}-deployment-days {tour}",
+        )
 
 
 def _print_sizing(one: Sizing) -> None:
@@ -525,12 +612,15 @@ def export_command(
     """Export a plan as CSV: one row per deployment."""
     scenario = _load(scenario_file)
     plan = _load_plan(plan_file)
-    _writable(output, "output")
+    check_outputs(
+        [("--output", output)],
+        [("SCENARIO", scenario_file), ("PLAN", plan_file)],
+    )
     text = plan_to_csv(scenario, plan)
     if output is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(output, text)
+        write_output("--output", output, text)
 
 
 @app.command("init")
@@ -543,6 +633,17 @@ def init_command(
     ] = False,
 ) -> None:
     """Write a commented starter scenario to edit."""
+    if path.suffix.lower() == ".json":
+        # The starter is commented YAML, and a .json name is read as
+        # JSON: solve could not read what init wrote.
+        raise _bad(
+            str(path),
+            "PATH",
+            "init writes a commented YAML scenario, which a .json file "
+            "cannot hold",
+            f"name it {path.with_suffix('.yaml').name}",
+        )
+    check_outputs([("PATH", path)], [])
     if path.exists() and not force:
         raise _bad(
             str(path),
@@ -555,7 +656,7 @@ def init_command(
         .joinpath("templates/starter.yaml")
         .read_text(encoding="utf-8")
     )
-    write_text_atomic(path, text)
+    write_output("PATH", path, text)
     err.print(
         f"wrote {path}; edit it, then run: rotaplan solve {path} -o plan.json"
     )

@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..model import PLAN_FORMAT, Deployment, Instance, Measures, Plan, Scenario
+from ..model.scenario import DATE_RANGE_FIX, date_out_of_range
 from .errors import InputError
 from .scenario_file import read_data
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROW_KEYS = {"unit", "requirement", "start", "end", "fixed"}
 _KNOWN = {
     "format",
@@ -56,13 +59,51 @@ def dumps_plan(plan: Plan) -> str:
     return json.dumps(plan_to_dict(plan), indent=2) + "\n"
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str | bytes) -> None:
     """Write a file whole or not at all: a crash never leaves half a plan
-    over the planner's previous one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    over the planner's previous one. ``bytes`` are written as they are.
+
+    A device or FIFO (``/dev/null``, a named pipe) is written to
+    directly: renaming a file over it would replace the device node.
+    Through a symbolic link, the file it points to is replaced and the
+    link kept.
+    """
+    import os
+    import stat
+    import tempfile
+
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        mode: int | None = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # A folder fails here, as it should, with IsADirectoryError.
+        with path.open("wb") as stream:
+            stream.write(data)
+        return
+    target = path.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A fresh name per write: two writers never share a temporary file,
+    # and a file planted under a predictable name is never followed.
+    fd, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        # mkstemp makes the file private; the file keeps the mode it had,
+        # or gets the one a plain open() would have given it.
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, stat.S_IMODE(mode))
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:
@@ -103,17 +144,10 @@ def plan_from_dict(data: Any, file: str = "(plan)") -> Plan:
                     "missing",
                     f"add '{key}'",
                 )
-        values = {}
-        for key in ("start", "end"):
-            try:
-                values[key] = date.fromisoformat(str(row[key]))
-            except ValueError:
-                raise InputError(
-                    file,
-                    f"deployments[{i}].{key}",
-                    f"{row[key]!r} is not a date",
-                    "write the date as YYYY-MM-DD",
-                ) from None
+        values = {
+            key: _plan_date(row[key], file, f"deployments[{i}].{key}")
+            for key in ("start", "end")
+        }
         fixed = row.get("fixed", False)
         if not isinstance(fixed, bool):
             raise InputError(
@@ -180,10 +214,38 @@ def plan_from_dict(data: Any, file: str = "(plan)") -> Plan:
     )
 
 
+def _plan_date(value: Any, file: str, where: str) -> date:
+    """A date written YYYY-MM-DD in the years a scenario may use."""
+    # Only the extended form: date.fromisoformat would also take
+    # 20250101, and str() of a number would let one through.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        what = (
+            "is a number, not a date"
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else "is not a date"
+        )
+        raise InputError(
+            file, where, f"{value!r} {what}", "write the date as YYYY-MM-DD"
+        )
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            file,
+            where,
+            f"{value!r} is not a day of the calendar",
+            "write the date as YYYY-MM-DD, a day that exists",
+        ) from None
+    why = date_out_of_range(day)
+    if why is not None:
+        raise InputError(file, where, why, DATE_RANGE_FIX)
+    return day
+
+
 def load_plan(path: str | Path) -> Plan:
     """Read a plan JSON file; bad input raises ``InputError``."""
     path = Path(path)
-    return plan_from_dict(read_data(path), str(path))
+    return plan_from_dict(read_data(path, kind="plan"), str(path))
 
 
 CSV_COLUMNS = (

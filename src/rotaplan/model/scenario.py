@@ -8,10 +8,12 @@ references between its parts; it knows nothing of files or solvers.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,6 +21,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .costs import Costs
 
@@ -40,6 +43,56 @@ Troops = Annotated[int, NoBool, Field(ge=1, le=10_000_000)]
 Count = Annotated[int, NoBool, Field(ge=1, le=10_000)]
 Weight = Annotated[float, NoBool, Field(ge=0, le=1e9, allow_inf_nan=False)]
 
+# Every date a planner writes lies in these years. The bounds keep date
+# arithmetic (a tour's end plus transit plus dwell) inside the calendar,
+# and the horizon bound keeps the solvers near their time limit: both
+# are far beyond any real rotation plan.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
+MAX_HORIZON_YEARS = 100
+MAX_HORIZON_DAYS = 36_525
+DATE_RANGE_FIX = (
+    f"write a date between {FIRST_DATE.isoformat()} and "
+    f"{LAST_DATE.isoformat()}"
+)
+_NUMBER = re.compile(r"\s*[+-]?\d+(\.\d*)?([eE][+-]?\d+)?\s*")
+
+
+def _not_a_number(value: Any) -> Any:
+    # pydantic reads a number (or a text of digits) as seconds since
+    # 1970, so `start: 0` would plan from 1970-01-01 without a word.
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and _NUMBER.fullmatch(value)
+    ):
+        raise PydanticCustomError(
+            "date_number",
+            "{value} is a number, not a date",
+            {"value": str(value)[:40]},
+        )
+    return value
+
+
+def date_out_of_range(day: date) -> str | None:
+    """Why ``day`` is refused, or ``None`` when it is in range."""
+    if FIRST_DATE <= day <= LAST_DATE:
+        return None
+    return (
+        f"{day.isoformat()} is outside the years {FIRST_DATE.year} "
+        f"to {LAST_DATE.year}"
+    )
+
+
+def _in_range(day: date) -> date:
+    why = date_out_of_range(day)
+    if why is not None:
+        raise PydanticCustomError("date_range", why)
+    return day
+
+
+Day = Annotated[
+    date, BeforeValidator(_not_a_number), AfterValidator(_in_range)
+]
+
 BUILTIN_POLICY: dict[str, float | int] = {
     "transit_days": 14,
     "handover_days": 10,
@@ -58,8 +111,8 @@ class _Strict(BaseModel):
 class Window(_Strict):
     """A half-open interval of days, ``[start, end)``."""
 
-    start: date
-    end: date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Window:
@@ -72,6 +125,25 @@ class Window(_Strict):
     @property
     def days(self) -> int:
         return (self.end - self.start).days
+
+
+class Horizon(Window):
+    """The days planned, at most ``MAX_HORIZON_YEARS`` long."""
+
+    @model_validator(mode="after")
+    def _not_too_long(self) -> Horizon:
+        if self.days > MAX_HORIZON_DAYS:
+            raise PydanticCustomError(
+                "horizon_too_long",
+                "the horizon is {days} days long, more than "
+                "{years} years ({limit} days)",
+                {
+                    "days": f"{self.days:,}",
+                    "years": MAX_HORIZON_YEARS,
+                    "limit": f"{MAX_HORIZON_DAYS:,}",
+                },
+            )
+        return self
 
 
 class Blackout(Window):
@@ -131,10 +203,10 @@ class Unit(PolicyOverrides):
     component: Id = "active"
     name: str = ""
     home: str = ""
-    available_from: date | None = None
-    available_until: date | None = None
+    available_from: Day | None = None
+    available_until: Day | None = None
     blackouts: list[Blackout] = []
-    last_return: date | None = None
+    last_return: Day | None = None
     last_deployment_days: PosInt | None = None
 
     @model_validator(mode="after")
@@ -185,7 +257,7 @@ class Scenario(_Strict):
     """A whole planning problem as the planner wrote it."""
 
     name: Annotated[str, Field(min_length=1)]
-    horizon: Window
+    horizon: Horizon
     defaults: PolicyOverrides = PolicyOverrides()
     components: dict[str, PolicyOverrides] = {}
     sites: list[Site] = Field(min_length=1)
@@ -309,6 +381,10 @@ _FIXES = {
     "int_type": "write a whole number",
     "float_type": "write a number",
     "literal_error": "use one of the allowed values",
+    "date_number": "write the date as YYYY-MM-DD",
+    "date_range": DATE_RANGE_FIX,
+    "horizon_too_long": f"end the horizon at most {MAX_HORIZON_YEARS} "
+    "years after its start; plan further ahead in separate scenarios",
 }
 
 
@@ -414,6 +490,24 @@ def check_references(scenario: Scenario) -> list[Problem]:
                         "never count toward presence"
                     ),
                     fix="shorten handover_days",
+                )
+            )
+        longest = max(
+            policy.max_deployment_days, unit.last_deployment_days or 0
+        )
+        if policy.dwell_after(longest) > MAX_DAYS:
+            # Each bound alone is generous; their product would put the
+            # end of a dwell past the calendar's last year.
+            problems.append(
+                Problem(
+                    path=f"units[{i}]",
+                    message=(
+                        f"dwell owed after a tour of {longest:,} days is "
+                        f"{policy.dwell_after(longest):,} days, more than "
+                        f"{MAX_DAYS:,}"
+                    ),
+                    fix="lower dwell_ratio, max_deployment_days or "
+                    "last_deployment_days",
                 )
             )
         if (unit.last_return is None) != (unit.last_deployment_days is None):

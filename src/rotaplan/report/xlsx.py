@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..analyze.check import CheckResult
+from ..io import write_text_atomic
 from ..model import Plan, Scenario
 from ..model.costs import SOURCES
 from .measures import Presence, monthly_coverage, presence
@@ -67,18 +68,28 @@ def render_xlsx(p: Presence) -> bytes:
     _coverage(wb.create_sheet("coverage by month"), p)
     _dwell(wb.create_sheet("unit dwell"), p)
     _costs(wb.create_sheet("cost comparison"), p)
+    _plain_text(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
 def write_xlsx(data: bytes, path: str | Path) -> None:
-    """Write the workbook whole or not at all."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    """Write the workbook whole or not at all (as ``write_text_atomic``:
+    a device is written to, a symbolic link kept)."""
+    write_text_atomic(Path(path), data)
+
+
+def _plain_text(wb: Workbook) -> None:
+    """Store every text cell as a string. openpyxl takes a text starting
+    with ``=`` for a formula, so a unit id such as ``=cmd|' /C calc'!A0``
+    would run in the reader's spreadsheet; the workbook has no formulas
+    of its own."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _last_row(ws: Worksheet) -> int:
