@@ -38,8 +38,8 @@ from ..model import Plan, Policy, Scenario
 from ..model.scenario import BUILTIN_POLICY, MAX_DAYS
 from ..solve import METHODS, Progress, Result, solve
 from ..solve.work_limit import work_limit_of
+from .outputs import check_outputs, write_output
 from .progress import SolveProgress
-from .report_cmd import check_outputs, write_output
 
 app = typer.Typer(
     name="rotaplan",

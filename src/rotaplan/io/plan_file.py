@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -68,10 +71,6 @@ def write_text_atomic(path: Path, text: str | bytes) -> None:
     Through a symbolic link, the file it points to is replaced and the
     link kept.
     """
-    import os
-    import stat
-    import tempfile
-
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         mode: int | None = path.stat().st_mode

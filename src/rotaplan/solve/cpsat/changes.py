@@ -26,6 +26,20 @@ def _named(inst: Instance, leg: Leg) -> dict[str, str]:
     )
 
 
+def _nearest(candidates: list[Leg], leg: Leg) -> Leg:
+    """The candidate starting nearest ``leg`` (the earlier on a tie)."""
+    return min(candidates, key=lambda x: (abs(x.start - leg.start), x.start))
+
+
+def _moved(inst: Instance, leg: Leg, to: Leg) -> dict[str, Any]:
+    return {
+        "unit": leg.unit,
+        "requirement": leg.requirement,
+        "from": _when(inst, leg),
+        "to": _when(inst, to),
+    }
+
+
 def plan_changes(
     inst: Instance, published: list[Leg], legs: list[Leg]
 ) -> dict[str, Any]:
@@ -68,16 +82,9 @@ def plan_changes(
             and p.start < x.end
         ]
         if near:
-            to = min(near, key=lambda x: (abs(x.start - p.start), x.start))
+            to = _nearest(near, p)
             left.remove(to)
-            moved.append(
-                {
-                    "unit": p.unit,
-                    "requirement": p.requirement,
-                    "from": _when(inst, p),
-                    "to": _when(inst, to),
-                }
-            )
+            moved.append(_moved(inst, p, to))
         else:
             removed.append(_named(inst, p))
     added = [
@@ -117,18 +124,11 @@ def published_legs(
     candidates: list[Leg] = []
     seen: set[tuple[str, str, int, int]] = set()
     for d in sorted(deployments, key=lambda x: (x.start, x.unit)):
-        if d.unit not in inst.units or d.requirement not in inst.requirements:
-            removed.append(
-                {
-                    "unit": d.unit,
-                    "requirement": d.requirement,
-                    "start": d.start.isoformat(),
-                    "end": d.end.isoformat(),
-                }
-            )
-            continue
         leg = inst.leg(d)
         leg = Leg(leg.unit, leg.requirement, leg.start, leg.end)
+        if d.unit not in inst.units or d.requirement not in inst.requirements:
+            removed.append(_named(inst, leg))
+            continue
         if _key(leg) in seen:
             continue
         seen.add(_key(leg))
@@ -152,14 +152,7 @@ def published_legs(
         if not onto:
             published.append(p)
             continue
-        to = min(onto, key=lambda x: (abs(x.start - p.start), x.start))
+        to = _nearest(onto, p)
         unmatched_fixed.remove(to)
-        moved.append(
-            {
-                "unit": p.unit,
-                "requirement": p.requirement,
-                "from": _when(inst, p),
-                "to": _when(inst, to),
-            }
-        )
+        moved.append(_moved(inst, p, to))
     return published, {"kept": kept, "moved": moved, "removed": removed}
