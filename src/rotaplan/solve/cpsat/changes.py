@@ -26,9 +26,21 @@ def _named(inst: Instance, leg: Leg) -> dict[str, str]:
     )
 
 
-def _nearest(candidates: list[Leg], leg: Leg) -> Leg:
-    """The candidate starting nearest ``leg`` (the earlier on a tie)."""
-    return min(candidates, key=lambda x: (abs(x.start - leg.start), x.start))
+def _moved_to(candidates: list[Leg], leg: Leg) -> Leg | None:
+    """Where ``leg`` moved: the candidate of the same unit and
+    requirement overlapping it that starts nearest it (the earlier on a
+    tie), if any."""
+    same = [
+        x
+        for x in candidates
+        if x.unit == leg.unit
+        and x.requirement == leg.requirement
+        and x.start < leg.end
+        and leg.start < x.end
+    ]
+    if not same:
+        return None
+    return min(same, key=lambda x: (abs(x.start - leg.start), x.start))
 
 
 def _moved(inst: Instance, leg: Leg, to: Leg) -> dict[str, Any]:
@@ -73,16 +85,8 @@ def plan_changes(
     moved: list[dict[str, Any]] = []
     removed: list[dict[str, str]] = []
     for p in rest:
-        near = [
-            x
-            for x in left
-            if x.unit == p.unit
-            and x.requirement == p.requirement
-            and x.start < p.end
-            and p.start < x.end
-        ]
-        if near:
-            to = _nearest(near, p)
+        to = _moved_to(left, p)
+        if to is not None:
             left.remove(to)
             moved.append(_moved(inst, p, to))
         else:
@@ -141,18 +145,10 @@ def published_legs(
     moved: list[dict[str, Any]] = []
     published: list[Leg] = []
     for p in candidates:
-        onto = [
-            f
-            for f in unmatched_fixed
-            if f.unit == p.unit
-            and f.requirement == p.requirement
-            and f.start < p.end
-            and p.start < f.end
-        ]
-        if not onto:
+        to = _moved_to(unmatched_fixed, p)
+        if to is None:
             published.append(p)
             continue
-        to = _nearest(onto, p)
         unmatched_fixed.remove(to)
         moved.append(_moved(inst, p, to))
     return published, {"kept": kept, "moved": moved, "removed": removed}
